@@ -181,6 +181,7 @@ unsigned int lab_chip_read_ctrl(struct lab_chip *chip);
 unsigned int lab_chip_read_agg(struct lab_chip *chip, u8 *buf, size_t size,
 			       unsigned int max_msgs);
 struct lab_chip_msg *lab_chip_msg_alloc(size_t len, u16 id, gfp_t gfp);
+void lab_chip_msg_free(struct lab_chip_msg *msg);
 
 /* netdev.c */
 int bes2600_netdev_init(struct bes2600_common *hw);

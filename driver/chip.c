@@ -20,6 +20,9 @@
 /* Firmware time to consume a buffer; lets confirms batch up. */
 #define FW_LATENCY_US	50
 
+/* Messages alive anywhere: must be 0 once the chip is stopped. */
+static atomic_t lab_chip_live_msgs = ATOMIC_INIT(0);
+
 struct lab_chip_msg *lab_chip_msg_alloc(size_t len, u16 id, gfp_t gfp)
 {
 	struct lab_chip_msg *msg = kzalloc(struct_size(msg, data, len), gfp);
@@ -27,11 +30,18 @@ struct lab_chip_msg *lab_chip_msg_alloc(size_t len, u16 id, gfp_t gfp)
 
 	if (!msg)
 		return NULL;
+	atomic_inc(&lab_chip_live_msgs);
 	msg->len = len;
 	hdr = (void *)msg->data;
 	hdr->len = cpu_to_le16(len);
 	hdr->id = cpu_to_le16(id);
 	return msg;
+}
+
+void lab_chip_msg_free(struct lab_chip_msg *msg)
+{
+	atomic_dec(&lab_chip_live_msgs);
+	kfree(msg);
 }
 
 static void lab_chip_free_list(struct list_head *head)
@@ -40,7 +50,7 @@ static void lab_chip_free_list(struct list_head *head)
 
 	list_for_each_entry_safe(msg, tmp, head, list) {
 		list_del(&msg->list);
-		kfree(msg);
+		lab_chip_msg_free(msg);
 	}
 }
 
@@ -171,7 +181,7 @@ static void lab_chip_process(struct lab_chip *chip, struct list_head *batch)
 		c[n].pending_idx = req->pending_idx;
 		c[n].status = 0;
 		list_del(&msg->list);
-		kfree(msg);
+		lab_chip_msg_free(msg);
 		if (++n == group || list_empty(batch)) {
 			cmsg = lab_chip_confirm_msg(c, n);
 			if (cmsg) {
@@ -264,4 +274,7 @@ void lab_chip_stop(struct lab_chip *chip)
 	chip->rx_fifo_msgs = 0;
 	chip->slots_used = 0;
 	spin_unlock_irqrestore(&chip->lock, flags);
+	if (atomic_read(&lab_chip_live_msgs))
+		pr_err("leaked %d chip messages\n",
+		       atomic_read(&lab_chip_live_msgs));
 }

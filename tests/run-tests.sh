@@ -1,0 +1,90 @@
+#!/bin/bash
+# The whole test suite: host tests (unit tests, DKMS), then one boot per
+# kernel running every kernel test inside it.  The two kernels boot in
+# parallel (one TCG vCPU thread each on the 2-core host).  Ends with
+# "N passed, N failed", which CI reads.
+#
+#   tests/run-tests.sh [KVER...]     default: every kernel with headers
+set -uo pipefail
+
+REPO=$(cd "$(dirname "$0")/.." && pwd)
+cd "$REPO" || exit 2
+OUT=${TEST_OUT:-$REPO/build/test-results}
+rm -rf "$OUT"
+mkdir -p "$OUT"
+
+if [ $# -gt 0 ]; then
+	KVERS=("$@")
+else
+	mapfile -t KVERS < <(for d in /lib/modules/*/build; do
+		[ -d "$d" ] && basename "$(dirname "$d")"; done)
+fi
+[ ${#KVERS[@]} -gt 0 ] || { echo "run-tests: no kernel with headers" >&2; exit 2; }
+
+T0=$SECONDS
+stamp() { echo "== $1: $((SECONDS - T0)) s"; }
+
+# Host-side tests print TAP lines, collected in $OUT/host.tap.
+run_host_tests() {
+	local t
+	for t in tests/host/*.sh; do
+		[ -x "$t" ] || continue
+		"$t" "${KVERS[@]}" | tee -a "$OUT/host.tap"
+	done
+}
+
+stamp "start"
+: >"$OUT/host.tap"
+run_host_tests
+stamp "host tests"
+
+# One guest per kernel, in parallel; each runs tests/vm/guest/all.sh.
+pids=()
+for k in "${KVERS[@]}"; do
+	mkdir -p "$OUT/$k"
+	(
+		s=$SECONDS
+		tests/vm/vm-run.sh -q -k "$k" -o "$OUT/$k" -t 2400 -- \
+			tests/vm/guest/all.sh >/dev/null 2>"$OUT/$k/vm-run.err"
+		echo $? >"$OUT/$k/rc"
+		echo "== kernel $k: $((SECONDS - s)) s (exit $(cat "$OUT/$k/rc"))"
+	) &
+	pids+=($!)
+done
+wait "${pids[@]}"
+stamp "kernel tests"
+
+pass=0
+fail=0
+count() { # FILE: counts TAP lines, prints the failures
+	local p f
+	p=$(grep -c '^ok ' "$1")
+	f=$(grep -c '^not ok ' "$1")
+	grep '^not ok ' "$1" | sed "s|^|FAIL [$2] |"
+	pass=$((pass + p))
+	fail=$((fail + f))
+}
+
+count "$OUT/host.tap" host
+for k in "${KVERS[@]}"; do
+	echo "--- $k"
+	cat "$OUT/$k/vm-run.err" 2>/dev/null
+	if [ ! -s "$OUT/$k/output.log" ]; then
+		echo "FAIL [$k] guest produced no output (exit $(cat "$OUT/$k/rc"))"
+		fail=$((fail + 1))
+		continue
+	fi
+	grep -E '^(RESULT|# .* took)' "$OUT/$k/output.log"
+	count "$OUT/$k/output.log" "$k"
+	# The boot as a whole: a guest that died early is a failure too.
+	if [ "$(cat "$OUT/$k/rc")" = 0 ] && grep -q '^# all guest tests done' "$OUT/$k/output.log"; then
+		pass=$((pass + 1))
+	else
+		echo "FAIL [$k] guest run did not complete (exit $(cat "$OUT/$k/rc"))"
+		tail -5 "$OUT/$k/console.log" 2>/dev/null
+		fail=$((fail + 1))
+	fi
+done
+stamp "total"
+echo "$pass passed, $fail failed"
+[ "$fail" = 0 ]

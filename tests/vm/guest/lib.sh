@@ -1,0 +1,169 @@
+# shellcheck shell=bash
+# Helpers for scripts that run inside a lab guest (see tests/vm/vm-run.sh):
+# loading the module in a variant, wiring the two interfaces, driving load,
+# reading the ground truth, and TAP-style results the host counts.
+
+LAB_REPO=${LAB_REPO:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)}
+LAB_KO=${LAB_KO:-$LAB_REPO/build/$(uname -r)/driver/bes2600_lab.ko}
+LAB_DBG=/sys/kernel/debug/bes2600_lab
+LAB_TRACING=/sys/kernel/tracing
+LAB_NS=labpeer
+LAB_IP0=10.99.0.1
+LAB_IP1=10.99.0.2
+
+TAP_N=0
+# ok DESCRIPTION / not_ok DESCRIPTION [DETAIL]: one result line each.
+ok() { TAP_N=$((TAP_N + 1)); echo "ok $TAP_N - $1"; }
+not_ok() {
+	TAP_N=$((TAP_N + 1))
+	echo "not ok $TAP_N - $1${2:+ # $2}"
+}
+# check DESCRIPTION COMMAND...: ok when the command succeeds.
+check() {
+	local desc=$1
+	shift
+	if "$@"; then ok "$desc"; else not_ok "$desc" "command failed: $*"; fi
+}
+
+# The variants of the plan, as module parameters.
+lab_variant_params() {
+	case $1 in
+	baseline) echo "counters=plain rx_deliver=queue" ;;
+	patch-c) echo "counters=plain rx_deliver=direct" ;;
+	c-prep) echo "counters=atomic rx_deliver=queue" ;;
+	c-v2) echo "counters=atomic rx_deliver=direct" ;;
+	*) echo "unknown variant $1" >&2; return 2 ;;
+	esac
+}
+
+# lab_load VARIANT [RACE_WINDOW_NS]
+lab_load() {
+	local params
+	params=$(lab_variant_params "$1") || return 2
+	# shellcheck disable=SC2086
+	insmod "$LAB_KO" $params race_window_ns="${2:-0}"
+}
+
+lab_unload() {
+	lab_net_down
+	rmmod bes2600_lab
+}
+
+lab_ifname() { # VIF -> interface name
+	local d
+	for d in /sys/class/net/beslab*; do
+		[ -e "$d" ] || continue
+		echo "${d##*/}"
+	done | sed -n "$(($1 + 1))p"
+}
+
+# beslab0 stays here, beslab1 goes into a namespace: traffic must cross
+# the chip instead of the local stack.
+lab_net_up() {
+	local if0 if1
+	if0=$(lab_ifname 0)
+	if1=$(lab_ifname 1)
+	ip netns add "$LAB_NS" &&
+		ip link set "$if1" netns "$LAB_NS" &&
+		ip addr add "$LAB_IP0/24" dev "$if0" &&
+		ip link set "$if0" up &&
+		ip -n "$LAB_NS" addr add "$LAB_IP1/24" dev "$if1" &&
+		ip -n "$LAB_NS" link set "$if1" up &&
+		ip -n "$LAB_NS" link set lo up
+}
+
+lab_net_down() {
+	ip netns pids "$LAB_NS" 2>/dev/null | xargs -r kill 2>/dev/null
+	ip netns del "$LAB_NS" 2>/dev/null
+	return 0
+}
+
+# lab_nc_transfer BYTES TIMEOUT: sends BYTES random bytes to the peer
+# namespace with nc and checks they arrived intact.
+lab_nc_transfer() {
+	local bytes=$1 tmo=$2 dir rc
+	dir=$(mktemp -d)
+	head -c "$bytes" /dev/urandom >"$dir/tx"
+	ip netns exec "$LAB_NS" timeout "$tmo" nc -l -p 5001 >"$dir/rx" &
+	sleep 1
+	timeout "$tmo" nc -N -w 5 "$LAB_IP1" 5001 <"$dir/tx"
+	rc=$?
+	wait
+	[ "$rc" = 0 ] && cmp -s "$dir/tx" "$dir/rx"
+	rc=$?
+	rm -rf "$dir"
+	return $rc
+}
+
+# lab_generate COUNT SIZE RATE TIMEOUT: runs the built-in generator and
+# waits until every frame came back or the timeout passed.
+lab_generate() {
+	local count=$1 size=$2 rate=$3 tmo=$4 end
+	echo "count=$count size=$size rate=$rate" >"$LAB_DBG/generator" || return 1
+	end=$((SECONDS + tmo))
+	while [ $SECONDS -lt "$end" ]; do
+		grep -q "received=$count " "$LAB_DBG/generator" && return 0
+		sleep 0.5
+	done
+	return 1
+}
+
+lab_generator_field() { # FIELD
+	sed -n "s/.* $1=\([0-9]*\).*/\1/p" "$LAB_DBG/generator"
+}
+
+lab_truth() { cat "$LAB_DBG/truth"; }
+
+# lab_truth_field COUNTER[IDX] FIELD
+lab_truth_field() {
+	awk -v c="$1" -v f="$2" '$1 == c {
+		for (i = 2; i <= NF; i++) { split($i, kv, "="); if (kv[1] == f) print kv[2] } }' \
+		"$LAB_DBG/truth"
+}
+
+# Sum of |drift| over all counter instances.
+lab_total_drift() {
+	awk '/drift=/ { for (i = 2; i <= NF; i++) { split($i, kv, "=");
+		if (kv[1] == "drift") s += (kv[2] < 0 ? -kv[2] : kv[2]) } }
+		END { print s + 0 }' "$LAB_DBG/truth"
+}
+
+lab_total_writes() {
+	awk '/_writes=/ { for (i = 2; i <= NF; i++) { split($i, kv, "=");
+		if (kv[1] ~ /_writes$/) s += kv[2] } } END { print s + 0 }' \
+		"$LAB_DBG/truth"
+}
+
+lab_stat() { sed -n "s/^$1=//p" "$LAB_DBG/stats"; }
+
+# tracefs: record every bes2600 event in a large per-CPU buffer.
+lab_trace_start() {
+	echo 0 >"$LAB_TRACING/tracing_on"
+	echo 16384 >"$LAB_TRACING/buffer_size_kb"
+	: >"$LAB_TRACING/trace"
+	echo 1 >"$LAB_TRACING/events/bes2600/enable"
+	echo 1 >"$LAB_TRACING/tracing_on"
+}
+
+lab_trace_stop() {
+	echo 0 >"$LAB_TRACING/tracing_on"
+	echo 0 >"$LAB_TRACING/events/bes2600/enable"
+}
+
+# Prints "<count> <event>" for every bes2600 event in the trace buffer.
+lab_trace_counts() {
+	sed -n 's/.*[0-9]: \([a-z_]*\): hw=.*/\1/p' "$LAB_TRACING/trace" |
+		sort | uniq -c
+}
+
+# Kernel log lines that must never appear; the patch-c underflow WARN is
+# allowed where the caller says so.
+lab_dmesg_problems() { # ALLOW_UNDERFLOW_WARN(0|1)
+	dmesg | grep -E 'BUG:|Oops|general protection|blocked for more than|hung_task|WARNING:|rcu.*stall|Call Trace|leaked' |
+		if [ "$1" = 1 ]; then
+			# The WARNING line and its trace belong to the one allowed splat.
+			grep -vE 'WARNING:.*wsm_release_tx_buffer|Call Trace'
+		else
+			cat
+		fi
+}
