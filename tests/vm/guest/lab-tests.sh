@@ -56,8 +56,7 @@ run_variant() {
 		lab_generate 4000 1000 0 25 || traffic=wedged
 		lab_nc_transfer 262144 10 || traffic=wedged
 	else
-		check "$v: ping crosses the chip" \
-			ip netns exec "$LAB_NS" ping -c 2 -W 5 -q "$LAB_IP0"
+		check "$v: ping crosses the chip" lab_ping
 		if lab_nc_transfer 524288 60; then
 			ok "$v: nc moves 512 KiB intact from beslab0 to beslab1"
 		else

@@ -78,6 +78,10 @@ lab_net_down() {
 	return 0
 }
 
+lab_ping() {
+	ip netns exec "$LAB_NS" ping -c 2 -W 5 -q "$LAB_IP0" >/dev/null
+}
+
 # lab_nc_transfer BYTES TIMEOUT: sends BYTES random bytes to the peer
 # namespace with nc and checks they arrived intact.
 lab_nc_transfer() {
