@@ -1,0 +1,259 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * Loading and attaching bes2600-top's BPF programs, and reading what they
+ * send.  Attach mode is chosen before load: tp_btf when the driver module
+ * has BTF (/sys/kernel/btf/<module>), raw_tp otherwise.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "bes2600_top.skel.h"
+#include "bpf_session.h"
+
+struct bpf_session {
+	struct bes2600_top_bpf *skel;
+	struct ring_buffer *rb;
+	struct bpf_session_opts opts;
+	char driver[64];
+	const char *mode;
+	int ncpus;
+};
+
+static bool verbose_libbpf;
+
+static int libbpf_print(enum libbpf_print_level level __attribute__((unused)),
+			const char *fmt,
+			va_list args)
+{
+	if (!verbose_libbpf)
+		return 0;
+	return vfprintf(stderr, fmt, args);
+}
+
+static void seterr(struct bpf_session_error *err, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+	va_end(ap);
+}
+
+/*
+ * The trace point's static key names its module in /proc/kallsyms, which
+ * lists names (not addresses) to unprivileged readers too.
+ */
+const char *bpf_session_find_driver(char *buf, size_t len)
+{
+	char line[512], name[256], mod[128];
+	const char *found = NULL;
+	FILE *f = fopen("/proc/kallsyms", "r");
+
+	if (!f)
+		return NULL;
+	while (fgets(line, sizeof(line), f)) {
+		if (!strstr(line, "__tracepoint_hw_bufs_used"))
+			continue;
+		mod[0] = '\0';
+		if (sscanf(line, "%*s %*s %255s [%127[^]]]", name, mod) < 1)
+			continue;
+		if (strcmp(name, "__tracepoint_hw_bufs_used"))
+			continue;
+		snprintf(buf, len, "%s", mod[0] ? mod : "vmlinux");
+		found = buf;
+		break;
+	}
+	fclose(f);
+	return found;
+}
+
+/* Loads one flavour of every program, tp_btf or raw_tp. */
+static void choose_flavour(struct bes2600_top_bpf *skel, bool btf)
+{
+	struct bpf_program *p;
+	const char *name;
+
+	bpf_object__for_each_program(p, skel->obj) {
+		name = bpf_program__name(p);
+		bpf_program__set_autoload(p, btf ? !strncmp(name, "btf_", 4) :
+					     !strncmp(name, "raw_", 4));
+	}
+}
+
+static int handle_record(void *ctx, void *data, size_t size)
+{
+	struct bpf_session *s = ctx;
+
+	if (size < sizeof(struct bes2600_event))
+		return 0;
+	s->opts.on_event(s->opts.ctx, data);
+	return 0;
+}
+
+struct bpf_session *bpf_session_open(const struct bpf_session_opts *o,
+				     struct bpf_session_error *err)
+{
+	struct bpf_session *s;
+	char path[128];
+	bool btf;
+	int ret;
+
+	if (geteuid() != 0) {
+		seterr(err, "need root (CAP_BPF and CAP_PERFMON) to attach BPF programs");
+		return NULL;
+	}
+	if (access("/sys/kernel/btf/vmlinux", R_OK)) {
+		seterr(err, "the kernel has no BTF (/sys/kernel/btf/vmlinux): CONFIG_DEBUG_INFO_BTF is needed");
+		return NULL;
+	}
+	s = calloc(1, sizeof(*s));
+	if (!s) {
+		seterr(err, "out of memory");
+		return NULL;
+	}
+	s->opts = *o;
+	verbose_libbpf = o->verbose;
+	libbpf_set_print(libbpf_print);
+	if (!bpf_session_find_driver(s->driver, sizeof(s->driver))) {
+		seterr(err, "no bes2600 driver loaded (no bes2600 trace events): load bes2600_lab or a driver that uses include/trace/events/bes2600.h");
+		goto fail;
+	}
+	snprintf(path, sizeof(path), "/sys/kernel/btf/%s", s->driver);
+	btf = !access(path, R_OK);
+	s->mode = btf ? "tp_btf" : "raw_tp";
+
+	s->skel = bes2600_top_bpf__open();
+	if (!s->skel) {
+		seterr(err, "cannot open the BPF object: %s", strerror(errno));
+		goto fail;
+	}
+	s->skel->rodata->stream = o->stream;
+	s->skel->rodata->with_stacks = o->stacks;
+	choose_flavour(s->skel, btf);
+	ret = bes2600_top_bpf__load(s->skel);
+	if (ret) {
+		seterr(err, "cannot load the BPF programs (%s, %s): %s%s",
+		       s->mode, s->driver, strerror(-ret),
+		       o->verbose ? "" : "; -v shows libbpf's log");
+		goto fail;
+	}
+	ret = bes2600_top_bpf__attach(s->skel);
+	if (ret) {
+		seterr(err, "cannot attach to the bes2600 trace events (%s): %s",
+		       s->mode, strerror(-ret));
+		goto fail;
+	}
+	if (o->stream && o->on_event) {
+		s->rb = ring_buffer__new(bpf_map__fd(s->skel->maps.events),
+					 handle_record, s, NULL);
+		if (!s->rb) {
+			seterr(err, "cannot open the ring buffer: %s",
+			       strerror(errno));
+			goto fail;
+		}
+	}
+	s->ncpus = libbpf_num_possible_cpus();
+	if (s->ncpus <= 0) {
+		seterr(err, "cannot count the CPUs");
+		goto fail;
+	}
+	return s;
+fail:
+	bpf_session_close(s);
+	return NULL;
+}
+
+int bpf_session_poll(struct bpf_session *s, int timeout_ms)
+{
+	int n;
+
+	if (!s->rb) {
+		usleep(timeout_ms * 1000);
+		return 0;
+	}
+	/* Records are sent without wake-up: poll, then drain what is there. */
+	n = ring_buffer__poll(s->rb, timeout_ms);
+	if (n < 0 && n != -EINTR)
+		return n;
+	n = ring_buffer__consume(s->rb);
+	return n < 0 && n != -EINTR ? n : 0;
+}
+
+void bpf_session_close(struct bpf_session *s)
+{
+	if (!s)
+		return;
+	ring_buffer__free(s->rb);
+	bes2600_top_bpf__destroy(s->skel);
+	free(s);
+}
+
+const char *bpf_session_attach_mode(const struct bpf_session *s)
+{
+	return s->mode;
+}
+
+const char *bpf_session_driver(const struct bpf_session *s)
+{
+	return s->driver;
+}
+
+static uint64_t sum_cpu_stats(const struct bpf_session *s, size_t off)
+{
+	struct bes2600_cpu_stats *v;
+	uint64_t sum = 0;
+	uint32_t zero = 0;
+	int i;
+
+	v = calloc(s->ncpus, sizeof(*v));
+	if (!v)
+		return 0;
+	if (!bpf_map_lookup_elem(bpf_map__fd(s->skel->maps.cpu_stats), &zero,
+				 v))
+		for (i = 0; i < s->ncpus; i++)
+			sum += *(uint64_t *)((char *)&v[i] + off);
+	free(v);
+	return sum;
+}
+
+uint64_t bpf_session_lost(const struct bpf_session *s)
+{
+	return sum_cpu_stats(s, offsetof(struct bes2600_cpu_stats, lost_total));
+}
+
+uint64_t bpf_session_seen(const struct bpf_session *s)
+{
+	return sum_cpu_stats(s, offsetof(struct bes2600_cpu_stats, events));
+}
+
+int bpf_session_stack(const struct bpf_session *s, int32_t id, uint64_t *ips,
+		      int max)
+{
+	uint64_t buf[BES2600_MAX_STACK] = {};
+	uint32_t key = id;
+	int n;
+
+	if (id < 0 || bpf_map_lookup_elem(bpf_map__fd(s->skel->maps.stacks),
+					  &key, buf))
+		return -1;
+	for (n = 0; n < BES2600_MAX_STACK && n < max && buf[n]; n++)
+		ips[n] = buf[n];
+	return n;
+}
+
+int bpf_session_writers_fd(const struct bpf_session *s)
+{
+	return bpf_map__fd(s->skel->maps.writers);
+}
+
+int bpf_session_instances_fd(const struct bpf_session *s)
+{
+	return bpf_map__fd(s->skel->maps.instances);
+}

@@ -1,0 +1,53 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * The BPF side of bes2600-top, shared by the audit and the dashboard:
+ * find the driver, pick tp_btf or raw_tp, load, attach, stream records.
+ */
+#ifndef __BPF_SESSION_H
+#define __BPF_SESSION_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <bes2600/top_maps.h>
+
+struct bpf_session;
+
+struct bpf_session_opts {
+	bool stream;		/* send per-event records (else maps only) */
+	bool stacks;		/* kernel stack ids in records */
+	bool verbose;		/* libbpf's messages to stderr */
+	/* Called for each record, in ring order (not time order). */
+	void (*on_event)(void *ctx, const struct bes2600_event *e);
+	void *ctx;
+};
+
+/* Why a session could not start, for the one-line reason and exit 2. */
+struct bpf_session_error {
+	char msg[256];
+};
+
+/* The module that defines the bes2600 trace events, or NULL. */
+const char *bpf_session_find_driver(char *buf, size_t len);
+
+struct bpf_session *bpf_session_open(const struct bpf_session_opts *o,
+				     struct bpf_session_error *err);
+/* Delivers what the ring holds, waiting up to timeout_ms for more. */
+int bpf_session_poll(struct bpf_session *s, int timeout_ms);
+void bpf_session_close(struct bpf_session *s);
+
+const char *bpf_session_attach_mode(const struct bpf_session *s);
+const char *bpf_session_driver(const struct bpf_session *s);
+/* Records the BPF side could not send (ring full), all CPUs. */
+uint64_t bpf_session_lost(const struct bpf_session *s);
+/* Events seen by the BPF side, all CPUs. */
+uint64_t bpf_session_seen(const struct bpf_session *s);
+/* Fills ips[] with the stack of id; returns its depth or -1. */
+int bpf_session_stack(const struct bpf_session *s, int32_t id,
+		      uint64_t *ips, int max);
+/* The map file descriptors, for the dashboard's per-interval reads. */
+int bpf_session_writers_fd(const struct bpf_session *s);
+int bpf_session_instances_fd(const struct bpf_session *s);
+
+#endif /* __BPF_SESSION_H */
