@@ -85,14 +85,15 @@ lab_ping() {
 # lab_nc_transfer BYTES TIMEOUT: sends BYTES random bytes to the peer
 # namespace with nc and checks they arrived intact.
 lab_nc_transfer() {
-	local bytes=$1 tmo=$2 dir rc
+	local bytes=$1 tmo=$2 dir rc srv
 	dir=$(mktemp -d)
 	head -c "$bytes" /dev/urandom >"$dir/tx"
 	ip netns exec "$LAB_NS" timeout "$tmo" nc -l -p 5001 >"$dir/rx" &
+	srv=$!
 	sleep 1
 	timeout "$tmo" nc -N -w 5 "$LAB_IP1" 5001 <"$dir/tx"
 	rc=$?
-	wait
+	wait "$srv"
 	[ "$rc" = 0 ] && cmp -s "$dir/tx" "$dir/rx"
 	rc=$?
 	rm -rf "$dir"
