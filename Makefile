@@ -14,9 +14,33 @@ MODULES := $(foreach k,$(KVERS),build/$(k)/driver/bes2600_lab.ko)
 DRIVER_SRC := $(wildcard driver/*.c driver/*.h driver/Kbuild driver/Makefile) \
 	$(wildcard include/*/*.h include/*/*/*.h)
 
-all: modules
+all: modules bpf
 
 modules: $(MODULES)
+
+# bes2600-top: one CO-RE object for every kernel.  vmlinux.h comes from
+# the build machine's BTF (VMLINUX_BTF= another file to cross-build, e.g.
+# an arm64 kernel's, with ARCH=arm64).
+ARCH ?= $(shell uname -m | sed 's/x86_64/x86/; s/aarch64/arm64/')
+VMLINUX_BTF ?= /sys/kernel/btf/vmlinux
+CLANG ?= clang
+BPFTOOL ?= bpftool
+BPF_OUT := build/bpf
+
+$(BPF_OUT)/vmlinux.h:
+	mkdir -p $(BPF_OUT)
+	$(BPFTOOL) btf dump file $(VMLINUX_BTF) format c > $@
+
+$(BPF_OUT)/bes2600_top.bpf.o: bpf/bes2600_top.bpf.c bpf/core_fixes.bpf.h \
+		bpf/bes2600_top.h include/bes2600/top_event.h \
+		include/bes2600/top_maps.h $(BPF_OUT)/vmlinux.h
+	$(CLANG) -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -I$(BPF_OUT) \
+		-Iinclude -Ibpf -c $< -o $@
+
+$(BPF_OUT)/bes2600_top.skel.h: $(BPF_OUT)/bes2600_top.bpf.o
+	$(BPFTOOL) gen skeleton $< name bes2600_top_bpf > $@
+
+bpf: $(BPF_OUT)/bes2600_top.skel.h
 
 # One copy of the sources per kernel, so builds for 6.1 and 6.12 coexist.
 build/%/driver/bes2600_lab.ko: $(DRIVER_SRC)
@@ -29,11 +53,11 @@ deps:
 	scripts/deps.sh
 
 demo: deps
-	$(MAKE) modules
+	$(MAKE) all
 	tests/vm/demo.sh
 
 check: deps
-	$(MAKE) modules
+	$(MAKE) all
 	tests/run-tests.sh
 
 install:
@@ -56,5 +80,5 @@ clean:
 	rm -rf build
 	$(MAKE) -C driver clean KVER=$(firstword $(KVERS)) 2>/dev/null || true
 
-.PHONY: all modules deps demo check install dkms-src dkms-install \
+.PHONY: all modules bpf deps demo check install dkms-src dkms-install \
 	dkms-uninstall clean
