@@ -101,7 +101,7 @@ struct lab_stats {
 	atomic_long_t sdio_rx_packets, sdio_rx_bytes;	/* extracted msgs */
 	atomic_long_t bh_redispatches;
 	atomic_long_t tx_overruns;
-	atomic_long_t release_errors;
+	atomic_long_t release_underflows;	/* wsm_release_tx_buffer < 0 */
 	atomic_long_t pending_timeouts;
 	ktime_t since;
 };

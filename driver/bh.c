@@ -27,6 +27,13 @@
 /* Every n-th frame is a "special command" accounted in wsm_tx_pending[1]. */
 #define SPECIAL_CMD_EVERY	64
 
+/*
+ * Counter writers stay whole functions under their own names, so call
+ * sites and stacks read "wsm_release_tx_buffer", not an inlined caller or
+ * a ".constprop.0.isra.0" clone.
+ */
+#define BES2600_WRITER	noinline __attribute__((__noclone__))
+
 void bes2600_counters_init(struct bes2600_common *hw)
 {
 	bool at = hw->atomic_counters;
@@ -42,7 +49,7 @@ void bes2600_counters_init(struct bes2600_common *hw)
 				BES2600_CTR_WSM_TX_PENDING, hw, i, 0, at);
 }
 
-static noinline void wsm_alloc_tx_buffer(struct bes2600_common *hw)
+static BES2600_WRITER void wsm_alloc_tx_buffer(struct bes2600_common *hw)
 {
 	bes2600_ctr_add(&hw->hw_bufs_used, BES2600_CTR_HW_BUFS_USED, hw, 0, 1,
 			hw->atomic_counters);
@@ -53,7 +60,7 @@ static noinline void wsm_alloc_tx_buffer(struct bes2600_common *hw)
  * 0 otherwise, -1 when the count went below zero.  Predicates come from
  * the prior value returned by the write, never from a second read.
  */
-static noinline int wsm_release_tx_buffer(struct bes2600_common *hw,
+static BES2600_WRITER int wsm_release_tx_buffer(struct bes2600_common *hw,
 					  int count)
 {
 	int prior = bes2600_ctr_sub(&hw->hw_bufs_used,
@@ -62,6 +69,7 @@ static noinline int wsm_release_tx_buffer(struct bes2600_common *hw,
 	int now = prior - count;
 
 	if (now < 0) {
+		atomic_long_inc(&hw->stats.release_underflows);
 		/* Once per load: a storm would bury the first report. */
 		WARN_ONCE(1, "hw_bufs_used underflow: %d - %d\n", prior, count);
 		return -1;
@@ -73,7 +81,7 @@ static noinline int wsm_release_tx_buffer(struct bes2600_common *hw,
 	return prior >= hw->wsm_caps.numInpChBufs - 1 ? 1 : 0;
 }
 
-static noinline int wsm_release_vif_tx_buffer(struct bes2600_common *hw,
+static BES2600_WRITER int wsm_release_vif_tx_buffer(struct bes2600_common *hw,
 					      int if_id, int count)
 {
 	int prior;
@@ -91,7 +99,7 @@ static noinline int wsm_release_vif_tx_buffer(struct bes2600_common *hw,
 	return 0;
 }
 
-static noinline void bes2600_bh_inc_pending_count(struct bes2600_common *hw,
+static BES2600_WRITER void bes2600_bh_inc_pending_count(struct bes2600_common *hw,
 						  int idx)
 {
 	int prior = bes2600_ctr_add(&hw->wsm_tx_pending[idx],
@@ -108,7 +116,7 @@ static noinline void bes2600_bh_inc_pending_count(struct bes2600_common *hw,
  * (risk 6 of the plan): atomics do not prevent it.  The lab counts such
  * stale decisions as ground truth and lets them happen.
  */
-static noinline void bes2600_bh_dec_pending_count(struct bes2600_common *hw,
+static BES2600_WRITER void bes2600_bh_dec_pending_count(struct bes2600_common *hw,
 						  int idx)
 {
 	int count = bes2600_ctr_sub(&hw->wsm_tx_pending[idx],
@@ -209,8 +217,8 @@ drop:
 }
 
 /* TX submit: account the buffer, then hand the frame to the chip. */
-static void bes2600_bh_tx(struct bes2600_common *hw, int if_id,
-			  struct sk_buff *skb)
+static BES2600_WRITER void bes2600_bh_tx(struct bes2600_common *hw,
+					 int if_id, struct sk_buff *skb)
 {
 	struct lab_chip_msg *msg;
 	struct wsm_tx_req *req;

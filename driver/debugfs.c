@@ -84,6 +84,7 @@ static int stats_show(struct seq_file *m, void *v)
 	LAB_STAT(sdio_rx_bytes);
 	LAB_STAT(bh_redispatches);
 	LAB_STAT(tx_overruns);
+	LAB_STAT(release_underflows);
 	LAB_STAT(pending_timeouts);
 #undef LAB_STAT
 	/* The plan's Phase 7 figures, from what sdio_rx_work moved. */
