@@ -21,6 +21,16 @@ done </mods/order
 mount -t 9p -o trans=virtio,version=9p2000.L,ro,cache=loose hostroot /host ||
 	fail "cannot mount the host root over 9p"
 H=/host
+mkdir -p /vmout /keep
+mount -t 9p -o trans=virtio,version=9p2000.L vmout /vmout ||
+	fail "cannot mount the output share"
+# The command's directory may sit under a path the guest covers with a
+# tmpfs (a clone in /tmp): hold it aside and put it back on top.
+CWD=$(cat /vmout/cwd)
+case $CWD in
+/tmp/* | /run/* | /var/tmp/*) mount --bind "$H$CWD" /keep || fail "cannot hold $CWD" ;;
+*) CWD= ;;
+esac
 for d in proc sys dev; do
 	mount --rbind "/$d" "$H/$d" || fail "cannot bind /$d"
 done
@@ -35,8 +45,11 @@ mount -t debugfs debugfs "$H/sys/kernel/debug"
 mount -t tracefs tracefs "$H/sys/kernel/tracing"
 mount -t bpf bpf "$H/sys/fs/bpf"
 mkdir -p "$H/run/netns" "$H/run/vm-out"
-mount -t 9p -o trans=virtio,version=9p2000.L vmout "$H/run/vm-out" ||
-	fail "cannot mount the output share"
+mount --move /vmout "$H/run/vm-out" || fail "cannot move the output share"
+if [ -n "$CWD" ]; then
+	mkdir -p "$H$CWD" && mount --move /keep "$H$CWD" ||
+		fail "cannot put $CWD back"
+fi
 hostname lab
 ip link set lo up 2>/dev/null
 

@@ -61,7 +61,7 @@ if [ -z "$OUTDIR" ]; then
 fi
 mkdir -p "$OUTDIR"
 OUTDIR=$(cd "$OUTDIR" && pwd)
-rm -f "$OUTDIR"/{output.log,console.log,dmesg.txt,status,started}
+rm -f "$OUTDIR"/{output.log,console.log,dmesg.txt,status,started,cwd}
 WORK=$(mktemp -d /tmp/vm-run-initrd.XXXXXX)
 QEMU_PID=
 TAIL_PID=
@@ -127,6 +127,7 @@ build_initramfs() {
 	printf '\n'
 } >"$OUTDIR/cmd.sh"
 
+printf '%s\n' "$PWD" >"$OUTDIR/cwd"
 build_initramfs
 : >"$OUTDIR/output.log"
 start=$(date +%s.%N)
