@@ -14,7 +14,7 @@ MODULES := $(foreach k,$(KVERS),build/$(k)/driver/bes2600_lab.ko)
 DRIVER_SRC := $(wildcard driver/*.c driver/*.h driver/Kbuild driver/Makefile) \
 	$(wildcard include/*/*.h include/*/*/*.h)
 
-all: modules bpf
+all: modules bpf unit
 
 modules: $(MODULES)
 
@@ -49,6 +49,16 @@ build/%/driver/bes2600_lab.ko: $(DRIVER_SRC)
 	cp -r driver include build/$*/
 	$(MAKE) -C build/$*/driver KVER=$*
 
+# Unit tests of bes2600-top's userspace analysis (cmocka).
+UNIT_TESTS := build/unit/chain_test
+build/unit/chain_test: tests/unit/chain_test.c tools/bes2600-top/chain.c \
+		tools/bes2600-top/chain.h
+	mkdir -p build/unit
+	$(CC) -std=gnu11 -Wall -Wextra -O2 -g -Itools/bes2600-top \
+		tests/unit/chain_test.c tools/bes2600-top/chain.c -lcmocka -o $@
+
+unit: $(UNIT_TESTS)
+
 deps:
 	scripts/deps.sh
 
@@ -80,5 +90,5 @@ clean:
 	rm -rf build
 	$(MAKE) -C driver clean KVER=$(firstword $(KVERS)) 2>/dev/null || true
 
-.PHONY: all modules bpf deps demo check install dkms-src dkms-install \
+.PHONY: all modules bpf unit deps demo check install dkms-src dkms-install \
 	dkms-uninstall clean
