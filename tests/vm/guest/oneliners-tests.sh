@@ -35,13 +35,15 @@ wait_attached() {
 	return 1
 }
 
-# SIGINT ends a bpftrace program and prints its maps; one that is still
-# there 30 s later did not end cleanly.
+# SIGINT ends a bpftrace program and prints its maps.  Symbolising stacks
+# and call sites at exit reads /proc/kallsyms, which takes tens of seconds
+# under TCG while the other guest loads the host, so one still there after
+# 120 s did not end cleanly.
 STUCK=0
 stop_all() {
 	local p
 	kill -INT "${PIDS[@]}" 2>/dev/null
-	for _ in $(seq 30); do
+	for _ in $(seq 120); do
 		kill -0 "${PIDS[@]}" 2>/dev/null || break
 		sleep 1
 	done
