@@ -21,15 +21,24 @@ start() {
 	PIDS+=($!)
 }
 
-# Waits until every started program printed "Attaching" (or gave up).
+# Waits until every started program is attached: the scripts print their
+# "Tracing" header from BEGIN, which runs once every probe is attached;
+# the one-liners only print "Attaching", before they attach, so they get
+# a few more seconds.
 wait_attached() {
 	local f n
 	for _ in $(seq 150); do
 		n=0
 		for f in "$OUT"/*.out; do
-			grep -q '^Attaching' "$f" && n=$((n + 1))
+			case $f in
+			*/doc-*) grep -q '^Attaching' "$f" ;;
+			*) grep -q '^Tracing ' "$f" ;;
+			esac && n=$((n + 1))
 		done
-		[ "$n" -ge ${#PIDS[@]} ] && return 0
+		if [ "$n" -ge ${#PIDS[@]} ]; then
+			sleep 5
+			return 0
+		fi
 		sleep 1
 	done
 	return 1
@@ -39,12 +48,23 @@ wait_attached() {
 # and call sites at exit reads /proc/kallsyms, which takes tens of seconds
 # under TCG while the other guest loads the host, so one still there after
 # 120 s did not end cleanly.
+any_alive() {
+	local p
+	for p in "${PIDS[@]}"; do
+		kill -0 "$p" 2>/dev/null && return 0
+	done
+	return 1
+}
+
 STUCK=0
 stop_all() {
-	local p
-	kill -INT "${PIDS[@]}" 2>/dev/null
-	for _ in $(seq 120); do
-		kill -0 "${PIDS[@]}" 2>/dev/null || break
+	local p i
+	# bpftrace ignores SIGINT (inherited from the background shell) until
+	# it installed its handler, so a signal that came too early is sent
+	# again.
+	for i in $(seq 120); do
+		[ $((i % 15)) = 1 ] && kill -INT "${PIDS[@]}" 2>/dev/null
+		any_alive || break
 		sleep 1
 	done
 	for p in "${PIDS[@]}"; do
@@ -93,6 +113,20 @@ check_writers() { # VARIANT: script 1 against the ground truth's write counts
 	done
 }
 
+# Once every program is attached: the truth's counts, the generator's
+# load (3000 x 1000 B), then SIGINT to all programs.
+load_while_attached() { # WHAT
+	if wait_attached; then
+		ok "$v: $1 attached ($((SECONDS - s)) s)"
+	else
+		not_ok "$v: $1 attached" "$(grep -L '^Attaching' "$OUT"/*.out | tr '\n' ' ')"
+	fi
+	snapshot_truth
+	lab_generate 3000 1000 0 40 >/dev/null
+	sleep 1
+	stop_all
+}
+
 declare -A BEFORE
 snapshot_truth() {
 	local inst
@@ -111,15 +145,7 @@ for f in "$BT"/*.bt; do
 	n=$(basename "$f" .bt)
 	start "${n#bes2600-}" bpftrace "$f"
 done
-if wait_attached; then
-	ok "$v: all ten scripts attached ($((SECONDS - s)) s)"
-else
-	not_ok "$v: all ten scripts attached" "$(grep -L '^Attaching' "$OUT"/*.out | xargs -r head -3)"
-fi
-snapshot_truth
-lab_generate 3000 1000 0 40 >/dev/null
-sleep 1
-stop_all
+load_while_attached "all ten scripts"
 underflows=$(lab_stat release_underflows)
 
 for f in "$OUT"/*.out; do
@@ -189,15 +215,7 @@ while IFS=$'\t' read -r name cmd; do
 	# exec: a background shell ignores SIGINT, bpftrace handles it.
 	start "doc-$name" bash -c "exec $cmd"
 done <"$OUT/doc-oneliners.tsv"
-if wait_attached; then
-	ok "$v: scripts and doc one-liners attached ($((SECONDS - s)) s)"
-else
-	not_ok "$v: scripts and doc one-liners attached" "$(grep -L '^Attaching' "$OUT"/*.out | tr '\n' ' ')"
-fi
-snapshot_truth
-lab_generate 3000 1000 0 40 >/dev/null
-sleep 1
-stop_all
+load_while_attached "scripts and doc one-liners"
 check_writers "$v"
 if grep -q 'sdio_rx_work, wsm_release_tx_buffer, 1\]' "$OUT/writers.out"; then
 	ok "$v: bes2600-writers.bt shows the atomic release in sdio_rx_work"
