@@ -2,7 +2,7 @@
 #   make            build the lab module for every kernel with headers
 #   make demo       install what is missing, boot the lab, show the race
 #   make check      install what is missing, build, run every test
-#   make install    install the module with DKMS (and the tools)
+#   make install    bes2600-top to $(PREFIX)/bin, the module with DKMS
 #   make clean
 PREFIX ?= /usr/local
 PACKAGE := bes2600-lab
@@ -14,7 +14,7 @@ MODULES := $(foreach k,$(KVERS),build/$(k)/driver/bes2600_lab.ko)
 DRIVER_SRC := $(wildcard driver/*.c driver/*.h driver/Kbuild driver/Makefile) \
 	$(wildcard include/*/*.h include/*/*/*.h)
 
-all: modules bpf unit
+all: modules bpf tool unit
 
 modules: $(MODULES)
 
@@ -49,15 +49,14 @@ build/%/driver/bes2600_lab.ko: $(DRIVER_SRC)
 	cp -r driver include build/$*/
 	$(MAKE) -C build/$*/driver KVER=$*
 
-# Unit tests of bes2600-top's userspace analysis (cmocka).
-UNIT_TESTS := build/unit/chain_test
-build/unit/chain_test: tests/unit/chain_test.c tools/bes2600-top/chain.c \
-		tools/bes2600-top/chain.h
-	mkdir -p build/unit
-	$(CC) -std=gnu11 -Wall -Wextra -O2 -g -Itools/bes2600-top \
-		tests/unit/chain_test.c tools/bes2600-top/chain.c -lcmocka -o $@
+# bes2600-top itself, and the unit tests of its analysis (cmocka); the
+# tool's own Makefile knows its files.
+TOOL := build/bes2600-top/bes2600-top
+tool: bpf
+	$(MAKE) -C tools/bes2600-top bes2600-top
 
-unit: $(UNIT_TESTS)
+unit:
+	$(MAKE) -C tools/bes2600-top all
 
 deps:
 	scripts/deps.sh
@@ -70,7 +69,10 @@ check: deps
 	$(MAKE) all
 	tests/run-tests.sh
 
-install:
+install: tool
+	install -D -m 0755 $(TOOL) $(DESTDIR)$(PREFIX)/bin/bes2600-top
+	install -D -m 0644 docs/bes2600-top.8 \
+		$(DESTDIR)$(PREFIX)/share/man/man8/bes2600-top.8
 	$(MAKE) dkms-install
 
 # DKMS wants the sources under /usr/src/<package>-<version>.
@@ -90,5 +92,5 @@ clean:
 	rm -rf build
 	$(MAKE) -C driver clean KVER=$(firstword $(KVERS)) 2>/dev/null || true
 
-.PHONY: all modules bpf unit deps demo check install dkms-src dkms-install \
+.PHONY: all modules bpf tool unit deps demo check install dkms-src dkms-install \
 	dkms-uninstall clean

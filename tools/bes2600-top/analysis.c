@@ -1,0 +1,660 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * The audit's analysis (see analysis.h): dispatches records to the
+ * per-instance chains and tables, and turns what the chains commit, in
+ * serial order, into findings.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "analysis.h"
+
+/* Recent wsm_tx_pending writes kept for check-then-act. */
+#define AN_HIST 1024
+#define AN_MAX_CPUS 65536
+
+static bool thread_ctx(uint8_t kind)
+{
+	return kind == BES2600_CTX_WORK || kind == BES2600_CTX_KTHREAD ||
+	       kind == BES2600_CTX_TASK;
+}
+
+struct analysis *analysis_new(const struct an_config *cfg)
+{
+	struct analysis *a = calloc(1, sizeof(*a));
+
+	if (!a)
+		return NULL;
+	a->cfg = *cfg;
+	if (!a->cfg.window_ns)
+		a->cfg.window_ns = AN_DEFAULT_WINDOW_NS;
+	if (!a->cfg.budget)
+		a->cfg.budget = CHAIN_DEFAULT_BUDGET;
+	rxwork_init(&a->rx, a->cfg.window_ns);
+	return a;
+}
+
+void analysis_free(struct analysis *a)
+{
+	size_t i;
+
+	if (!a)
+		return;
+	for (i = 0; i < a->ninst; i++) {
+		struct an_instance *in = a->inst[i];
+
+		chain_free(&in->chain);
+		free(in->writers);
+		free(in->hist);
+		free(in->timers);
+		free(in);
+	}
+	free(a->inst);
+	free(a->ctxs);
+	findings_free(&a->findings);
+	rxwork_free(&a->rx);
+	free(a->spans);
+	free(a->cpu_last);
+	free(a->stacks);
+	free(a->stack_ids);
+	free(a);
+}
+
+static uint32_t intern_ctx(struct analysis *a, const struct bes2600_event *e)
+{
+	struct an_ctx key = { .kind = e->ctx_kind }, *v;
+	size_t i;
+
+	if (e->ctx_kind == BES2600_CTX_WORK)
+		key.func = e->ctx_func;
+	if (e->ctx_kind == BES2600_CTX_KTHREAD ||
+	    e->ctx_kind == BES2600_CTX_TASK) {
+		memcpy(key.comm, e->comm, sizeof(key.comm));
+		key.comm[sizeof(key.comm) - 1] = '\0';
+		/* Bytes after the NUL must not split one context in two. */
+		for (i = strlen(key.comm); i < sizeof(key.comm); i++)
+			key.comm[i] = '\0';
+	}
+	for (i = a->nctx; i-- > 0;) {
+		v = &a->ctxs[i];
+		if (v->kind == key.kind && v->func == key.func &&
+		    !memcmp(v->comm, key.comm, sizeof(key.comm)))
+			return i;
+	}
+	v = realloc(a->ctxs, (a->nctx + 1) * sizeof(*v));
+	if (!v) {
+		a->oom = true;
+		return 0;
+	}
+	a->ctxs = v;
+	a->ctxs[a->nctx] = key;
+	return a->nctx++;
+}
+
+static struct finding_path path_of(const struct chain_event *e, uint32_t pid)
+{
+	struct finding_path p = {
+		.ts = e->ts, .site = e->site, .ctx = e->ctx, .cpu = e->cpu,
+		.pid = pid, .stack = e->stack, .old = e->old, .new_ = e->new_,
+		.op = e->op, .atomic = e->atomic, .valid = true,
+	};
+
+	return p;
+}
+
+static void on_break(void *ctx, const struct chain_event *e,
+		     const struct chain_break *b)
+{
+	struct an_instance *in = ctx;
+	struct finding_path pa = path_of(&b->clobbering, b->clobbering.tid);
+	struct finding_path pb = path_of(&b->clobbered, b->clobbered.tid);
+	struct finding *f;
+
+	if (!b->has_clobbered)
+		memset(&pb, 0, sizeof(pb));
+	f = findings_note(&in->an->findings, FC_LOST_UPDATE, in->index, &pa,
+			  &pb, true, e->ts);
+	if (!f) {
+		in->an->oom = true;
+		return;
+	}
+	f->value += b->lost;
+	if (f->count == 1)
+		f->value2 = b->lost;
+}
+
+static void note_value(struct an_instance *in, const struct chain_event *e)
+{
+	if (!in->have_value) {
+		in->have_value = true;
+		in->first_value = in->min = in->max = e->old;
+	}
+	in->last_value = e->new_;
+	if (e->new_ < in->min)
+		in->min = e->new_;
+	if (e->new_ > in->max)
+		in->max = e->new_;
+}
+
+static void check_bounds(struct an_instance *in, const struct finding_path *p)
+{
+	struct analysis *a = in->an;
+	const struct finding_path *prev = in->prev.valid ? &in->prev : NULL;
+	struct finding *f;
+
+	if (p->new_ < 0) {
+		f = findings_note(&a->findings, FC_UNDERFLOW, in->index, p,
+				  prev, false, p->ts);
+		if (!f)
+			goto oom;
+		if (f->count == 1 || p->new_ < f->value)
+			f->value = p->new_;
+	}
+	/* Per-vif counts are shares of the same input buffers. */
+	if (a->cfg.capacity > 0 && in->counter != BES2600_WSM_TX_PENDING &&
+	    p->new_ > a->cfg.capacity) {
+		f = findings_note(&a->findings, FC_OVERFLOW, in->index, p,
+				  prev, false, p->ts);
+		if (!f)
+			goto oom;
+		if (f->count == 1 || p->new_ > f->value)
+			f->value = p->new_;
+		f->value2 = a->cfg.capacity;
+	}
+	return;
+oom:
+	a->oom = true;
+}
+
+/*
+ * Lockdep-like: flagged at the first hand-over of a counter between two
+ * contexts with a plain read-modify-write on either side, before any
+ * value goes wrong.  Initialising stores (set) take no part.
+ */
+static void check_contexts(struct an_instance *in, const struct finding_path *p)
+{
+	struct finding_path *q = &in->prev_rmw;
+
+	if (p->op == CHAIN_OP_SET)
+		return;
+	if (q->valid && q->ctx != p->ctx && (!q->atomic || !p->atomic) &&
+	    !findings_note(&in->an->findings, FC_NON_ATOMIC_CROSS_CONTEXT,
+			   in->index, q, p, true, p->ts))
+		in->an->oom = true;
+	*q = *p;
+}
+
+static void on_commit(void *ctx, const struct chain_event *e,
+		      enum chain_how how)
+{
+	struct an_instance *in = ctx;
+	struct finding_path p = path_of(e, e->tid);
+
+	(void)how;
+	note_value(in, e);
+	check_bounds(in, &p);
+	check_contexts(in, &p);
+	in->prev = p;
+	if (in->hist) {
+		if (in->hist_n < AN_HIST) {
+			in->hist[(in->hist_head + in->hist_n++) % AN_HIST] = p;
+		} else {
+			in->hist[in->hist_head] = p;
+			in->hist_head = (in->hist_head + 1) % AN_HIST;
+		}
+	}
+}
+
+static struct an_instance *get_inst(struct analysis *a, uint64_t hw,
+				    uint32_t counter, int32_t idx)
+{
+	struct an_instance *in, **v;
+	size_t i;
+
+	for (i = a->ninst; i-- > 0;) {
+		in = a->inst[i];
+		if (in->hw == hw && in->counter == counter && in->idx == idx)
+			return in;
+	}
+	in = calloc(1, sizeof(*in));
+	v = realloc(a->inst, (a->ninst + 1) * sizeof(*v));
+	if (!in || !v) {
+		free(in);
+		if (v)
+			a->inst = v;
+		a->oom = true;
+		return NULL;
+	}
+	a->inst = v;
+	in->hw = hw;
+	in->counter = counter;
+	in->idx = idx;
+	in->an = a;
+	in->index = a->ninst;
+	chain_init(&in->chain, a->cfg.window_ns, on_break, on_commit, in);
+	in->chain.budget = a->cfg.budget;
+	if (counter == BES2600_WSM_TX_PENDING) {
+		in->hist = calloc(AN_HIST, sizeof(*in->hist));
+		if (!in->hist)
+			a->oom = true;
+	}
+	/* Drops seen before this instance's first write still cover it. */
+	for (i = 0; i < a->nspans; i++) {
+		uint64_t from = a->spans[i].from;
+
+		from = from > a->cfg.window_ns ? from - a->cfg.window_ns : 0;
+		if (chain_quiet(&in->chain, from,
+				a->spans[i].to + a->cfg.window_ns))
+			a->oom = true;
+	}
+	a->inst[a->ninst++] = in;
+	return in;
+}
+
+static void count_writer(struct an_instance *in, uint32_t ctx,
+			 const struct bes2600_event *e)
+{
+	struct an_writer *w = NULL;
+	size_t i;
+
+	for (i = 0; i < in->nwriters; i++) {
+		w = &in->writers[i];
+		if (w->ctx == ctx && w->site == e->ctr.caller &&
+		    w->atomic == !!e->ctr.atomic)
+			break;
+	}
+	if (i == in->nwriters) {
+		if (in->nwriters == in->capw) {
+			size_t cap = in->capw ? in->capw * 2 : 8;
+			struct an_writer *v = realloc(in->writers,
+						      cap * sizeof(*v));
+
+			if (!v) {
+				in->an->oom = true;
+				return;
+			}
+			in->writers = v;
+			in->capw = cap;
+		}
+		w = &in->writers[in->nwriters++];
+		memset(w, 0, sizeof(*w));
+		w->ctx = ctx;
+		w->site = e->ctr.caller;
+		w->atomic = !!e->ctr.atomic;
+		w->first_ts = e->ts_ns;
+	}
+	w->count++;
+	w->ops |= 1 << (e->ctr.op & 7);
+	if (e->ts_ns < w->first_ts)
+		w->first_ts = e->ts_ns;
+	if (e->ts_ns > w->last_ts)
+		w->last_ts = e->ts_ns;
+}
+
+/* Decides every pending timer the chain has passed (or all, at the end). */
+static void check_timers(struct an_instance *in)
+{
+	struct analysis *a = in->an;
+	uint64_t settled = a->cfg.window_ns + in->chain.lag_ns;
+
+	while (in->ntimers) {
+		const struct an_timer *t = &in->timers[0];
+		const struct finding_path *d = NULL, *w = NULL, *h;
+		size_t i;
+
+		if (!a->finished && (chain_horizon(&in->chain) <= t->ts ||
+				     a->last_ts < t->ts + settled))
+			break;
+		/*
+		 * Walk back along the chain to the decrement the decision was
+		 * taken on; remember the other contexts' writes after it
+		 * that were stamped before the decision.
+		 */
+		for (i = in->hist_n; in->hist && i-- > 0;) {
+			h = &in->hist[(in->hist_head + i) % AN_HIST];
+			if (h->ts > t->ts)
+				continue;
+			if (h->ctx == t->ctx && h->op == CHAIN_OP_SUB &&
+			    h->new_ == t->count &&
+			    (!h->pid || !t->pid || h->pid == t->pid)) {
+				d = h;
+				break;
+			}
+			if (h->ctx != t->ctx)
+				w = h;
+		}
+		if (!d) {
+			in->timer_unmatched++;
+		} else {
+			in->timer_decisions++;
+			if (w) {
+				struct finding *f;
+
+				f = findings_note(&a->findings,
+						  FC_CHECK_THEN_ACT, in->index,
+						  d, w, true, t->ts);
+				if (!f) {
+					a->oom = true;
+				} else if (f->count == 1) {
+					f->value = t->count;
+					f->value2 = t->action;
+					f->ts2 = t->ts;
+				}
+			}
+		}
+		memmove(in->timers, in->timers + 1,
+			(in->ntimers - 1) * sizeof(*in->timers));
+		in->ntimers--;
+	}
+}
+
+static void timer_event(struct analysis *a, const struct bes2600_event *e)
+{
+	struct an_instance *in;
+	struct an_timer t = {
+		.ts = e->ts_ns, .ctx = intern_ctx(a, e), .cpu = e->cpu,
+		.pid = thread_ctx(e->ctx_kind) ? e->pid : 0,
+		.stack = e->stack_id, .count = e->timer.count,
+		.action = e->timer.action,
+	};
+	size_t i;
+
+	a->timer_events++;
+	in = get_inst(a, e->hw, BES2600_WSM_TX_PENDING, e->timer.idx);
+	if (!in)
+		return;
+	if (in->ntimers == in->capt) {
+		size_t cap = in->capt ? in->capt * 2 : 16;
+		struct an_timer *v = realloc(in->timers, cap * sizeof(*v));
+
+		if (!v) {
+			a->oom = true;
+			return;
+		}
+		in->timers = v;
+		in->capt = cap;
+	}
+	i = in->ntimers;
+	while (i > 0 && in->timers[i - 1].ts > t.ts) {
+		in->timers[i] = in->timers[i - 1];
+		i--;
+	}
+	in->timers[i] = t;
+	in->ntimers++;
+	check_timers(in);
+}
+
+static void counter_event(struct analysis *a, const struct bes2600_event *e)
+{
+	struct an_instance *in;
+	struct chain_event ce;
+	uint32_t ctx;
+
+	a->counter_events++;
+	in = get_inst(a, e->hw, e->ctr.counter, e->ctr.idx);
+	if (!in)
+		return;
+	ctx = intern_ctx(a, e);
+	count_writer(in, ctx, e);
+	in->writes++;
+	if (e->ctr.atomic)
+		in->atomic_writes++;
+	else
+		in->plain_writes++;
+	in->delta_sum += e->ctr.delta;
+	if (!in->first_ts || e->ts_ns < in->first_ts)
+		in->first_ts = e->ts_ns;
+	if (e->ts_ns > in->last_ts)
+		in->last_ts = e->ts_ns;
+
+	memset(&ce, 0, sizeof(ce));
+	ce.ts = e->ts_ns;
+	ce.site = e->ctr.caller;
+	ce.ctx = ctx;
+	ce.cpu = e->cpu;
+	/* One thread's writes happened in the order of their stamps. */
+	ce.tid = thread_ctx(e->ctx_kind) ? e->pid : 0;
+	ce.stack = e->stack_id;
+	ce.old = e->ctr.old;
+	ce.new_ = e->ctr.new_;
+	ce.atomic = !!e->ctr.atomic;
+	ce.op = e->ctr.op >= 0 && e->ctr.op <= 2 ? e->ctr.op :
+		(e->ctr.delta < 0 ? CHAIN_OP_SUB : CHAIN_OP_ADD);
+	if (chain_add(&in->chain, &ce))
+		a->oom = true;
+	if (in->ntimers)
+		check_timers(in);
+}
+
+static int add_span(struct analysis *a, uint32_t cpu, uint64_t from,
+		    uint64_t to, uint64_t lost)
+{
+	uint64_t w = a->cfg.window_ns;
+	size_t i;
+
+	if (a->nspans == a->caps) {
+		size_t cap = a->caps ? a->caps * 2 : 8;
+		struct an_span *v = realloc(a->spans, cap * sizeof(*v));
+
+		if (!v)
+			return -1;
+		a->spans = v;
+		a->caps = cap;
+	}
+	a->spans[a->nspans].cpu = cpu;
+	a->spans[a->nspans].from = from;
+	a->spans[a->nspans].to = to;
+	a->spans[a->nspans++].lost = lost;
+	a->drops += lost;
+	/* Reordering can reach a window past the gap on both sides. */
+	for (i = 0; i < a->ninst; i++)
+		if (chain_quiet(&a->inst[i]->chain, from > w ? from - w : 0,
+				to + w))
+			return -1;
+	return 0;
+}
+
+int analysis_drop(struct analysis *a, uint32_t cpu, uint64_t from,
+		  uint64_t to, uint64_t lost)
+{
+	if (add_span(a, cpu, from, to, lost))
+		a->oom = true;
+	return a->oom ? -1 : 0;
+}
+
+static void note_stack_id(struct analysis *a, int32_t id)
+{
+	size_t lo = 0, hi = a->nstack_ids;
+
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+
+		if (a->stack_ids[mid] == id)
+			return;
+		if (a->stack_ids[mid] < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (a->nstack_ids == a->capsi) {
+		size_t cap = a->capsi ? a->capsi * 2 : 64;
+		int32_t *v = realloc(a->stack_ids, cap * sizeof(*v));
+
+		if (!v) {
+			a->oom = true;
+			return;
+		}
+		a->stack_ids = v;
+		a->capsi = cap;
+	}
+	memmove(a->stack_ids + lo + 1, a->stack_ids + lo,
+		(a->nstack_ids - lo) * sizeof(*a->stack_ids));
+	a->stack_ids[lo] = id;
+	a->nstack_ids++;
+}
+
+/* Records this CPU failed to send just before e: a gap since its last. */
+static void note_cpu(struct analysis *a, const struct bes2600_event *e)
+{
+	bool known = e->cpu < AN_MAX_CPUS;
+	uint64_t from;
+
+	if (known && e->cpu >= a->ncpu) {
+		size_t n = e->cpu + 1;
+		uint64_t *v = realloc(a->cpu_last, n * sizeof(*v));
+
+		if (!v) {
+			a->oom = true;
+			return;
+		}
+		memset(v + a->ncpu, 0, (n - a->ncpu) * sizeof(*v));
+		a->cpu_last = v;
+		a->ncpu = n;
+	}
+	if (e->lost_before) {
+		from = known && a->cpu_last[e->cpu] ? a->cpu_last[e->cpu] :
+		       a->first_ts;
+		if (add_span(a, known ? e->cpu : UINT32_MAX, from, e->ts_ns,
+			     e->lost_before))
+			a->oom = true;
+	}
+	if (known && e->ts_ns > a->cpu_last[e->cpu])
+		a->cpu_last[e->cpu] = e->ts_ns;
+}
+
+int analysis_feed(struct analysis *a, const struct bes2600_event *e)
+{
+	a->events++;
+	if (!a->first_ts || e->ts_ns < a->first_ts)
+		a->first_ts = e->ts_ns;
+	if (e->ts_ns > a->last_ts)
+		a->last_ts = e->ts_ns;
+	note_cpu(a, e);
+	if (e->stack_id >= 0)
+		note_stack_id(a, e->stack_id);
+	switch (e->type) {
+	case BES2600_EV_COUNTER:
+		if (e->ctr.counter < BES2600_NR_COUNTERS)
+			counter_event(a, e);
+		else
+			a->ignored++;
+		break;
+	case BES2600_EV_RX_WORK_QUEUE:
+	case BES2600_EV_RX_WORK_START:
+	case BES2600_EV_RX_WORK_END:
+		a->rx_events++;
+		if (rxwork_add(&a->rx, e))
+			a->oom = true;
+		break;
+	case BES2600_EV_PENDING_TIMER:
+		timer_event(a, e);
+		break;
+	default:
+		/* A newer tool's event type: not ours to judge. */
+		a->ignored++;
+		break;
+	}
+	return a->oom ? -1 : 0;
+}
+
+int analysis_add_stack(struct analysis *a, int32_t id, const uint64_t *ips,
+		       uint32_t n)
+{
+	struct an_stack *s;
+
+	if (analysis_stack(a, id))
+		return 0;
+	if (a->nstacks == a->capst) {
+		size_t cap = a->capst ? a->capst * 2 : 64;
+		struct an_stack *v = realloc(a->stacks, cap * sizeof(*v));
+
+		if (!v)
+			return -1;
+		a->stacks = v;
+		a->capst = cap;
+	}
+	s = &a->stacks[a->nstacks++];
+	s->id = id;
+	s->n = n < AN_MAX_STACK ? n : AN_MAX_STACK;
+	memcpy(s->ips, ips, s->n * sizeof(*ips));
+	return 0;
+}
+
+const struct an_stack *analysis_stack(const struct analysis *a, int32_t id)
+{
+	size_t i;
+
+	for (i = 0; i < a->nstacks; i++)
+		if (a->stacks[i].id == id)
+			return &a->stacks[i];
+	return NULL;
+}
+
+void analysis_finish(struct analysis *a, uint64_t end_ns)
+{
+	size_t i;
+
+	if (a->finished)
+		return;
+	a->finished = true;
+	if (end_ns)
+		a->end_ns = end_ns;
+	for (i = 0; i < a->ninst; i++) {
+		struct an_instance *in = a->inst[i];
+		struct finding *f;
+
+		chain_flush(&in->chain);
+		check_timers(in);
+		if (!in->chain.drift)
+			continue;
+		f = findings_note(&a->findings, FC_DRIFT, in->index, NULL,
+				  NULL, false, in->last_ts);
+		if (!f) {
+			a->oom = true;
+			continue;
+		}
+		f->first_ts = in->first_ts;
+		f->count = in->chain.breaks + in->chain.unordered +
+			   in->chain.undecided + in->chain.set_breaks;
+		f->value = in->chain.drift;
+		f->value2 = (int64_t)in->last_value - in->first_value -
+			    in->delta_sum;
+	}
+	rxwork_flush(&a->rx);
+	findings_sort(&a->findings);
+}
+
+uint64_t analysis_duration(const struct analysis *a)
+{
+	uint64_t from = a->start_ns ? a->start_ns : a->first_ts;
+	uint64_t to = a->end_ns ? a->end_ns : a->last_ts;
+
+	if (a->first_ts && a->first_ts < from)
+		from = a->first_ts;
+	if (a->last_ts > to)
+		to = a->last_ts;
+	return to > from ? to - from : 0;
+}
+
+bool analysis_incomplete(const struct analysis *a,
+			 const struct an_instance *in)
+{
+	size_t i;
+
+	for (i = 0; i < a->nspans; i++)
+		if (a->spans[i].to >= in->first_ts &&
+		    a->spans[i].from <= in->last_ts)
+			return true;
+	return false;
+}
+
+size_t analysis_errors(const struct analysis *a)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < a->findings.n; i++)
+		if (finding_class_is_error(a->findings.v[i].cls) &&
+		    !a->findings.v[i].suppressed)
+			n++;
+	return n;
+}

@@ -1,0 +1,145 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * The audit's analysis of a stream of struct bes2600_event records, live
+ * or replayed, with no BPF in it.  Per counter instance (hw, counter, idx):
+ * the writers table and the lost-update chain; over the stream: findings,
+ * the Phase 7 figures, drops and the spans they leave incomplete.
+ *
+ * Records may come in any order across CPUs (in order per CPU); the
+ * analysis waits for the reorder window before it decides anything.
+ * Single-threaded: one analysis is fed from one thread.
+ */
+#ifndef __BES2600_ANALYSIS_H
+#define __BES2600_ANALYSIS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <bes2600/top_event.h>
+
+#include "chain.h"
+#include "findings.h"
+#include "rxwork.h"
+
+#define AN_DEFAULT_WINDOW_NS (50ULL * 1000000)
+#define AN_DEFAULT_CAPACITY 16
+#define AN_MAX_STACK 32
+
+struct an_config {
+	uint64_t window_ns;	/* reorder window */
+	int32_t capacity;	/* numInpChBufs; 0: unknown, no overflow check */
+	uint64_t budget;	/* chain search cost per decision; 0: default */
+};
+
+/* A logical context (architecture notes, "Contexts"). */
+struct an_ctx {
+	uint8_t kind;		/* enum bes2600_ctx_kind */
+	uint64_t func;		/* work function (BES2600_CTX_WORK) */
+	char comm[BES2600_COMM_LEN];	/* kthread and task contexts */
+};
+
+/* One row of the writers table. */
+struct an_writer {
+	uint32_t ctx;
+	uint64_t site;
+	bool atomic;
+	uint8_t ops;		/* bit per op seen: 1 << op */
+	uint64_t count;
+	uint64_t first_ts, last_ts;
+};
+
+/* A pending-count timer decision waiting for the chain to pass it. */
+struct an_timer {
+	uint64_t ts;
+	uint32_t ctx, cpu, pid;
+	int32_t stack;
+	int32_t count, action;
+};
+
+struct an_instance {
+	uint64_t hw;
+	uint32_t counter;	/* enum bes2600_counter_id */
+	int32_t idx;
+	uint32_t index;		/* in analysis->inst */
+	struct analysis *an;
+	struct chain chain;
+	struct an_writer *writers;
+	size_t nwriters, capw;
+	uint64_t writes, plain_writes, atomic_writes;
+	int64_t delta_sum;
+	bool have_value;
+	int32_t first_value, last_value, min, max;	/* in chain order */
+	uint64_t first_ts, last_ts;
+	struct finding_path prev_rmw;	/* last add/sub in chain order */
+	struct finding_path prev;	/* last write in chain order */
+	/* wsm_tx_pending: recent writes in chain order, and timer records */
+	struct finding_path *hist;
+	size_t hist_n, hist_head;
+	struct an_timer *timers;	/* sorted by ts */
+	size_t ntimers, capt;
+	uint64_t timer_decisions, timer_unmatched;
+};
+
+struct an_span {
+	uint32_t cpu;		/* UINT32_MAX: unknown */
+	uint64_t from, to;
+	uint64_t lost;
+};
+
+struct an_stack {
+	int32_t id;
+	uint32_t n;
+	uint64_t ips[AN_MAX_STACK];
+};
+
+struct analysis {
+	struct an_config cfg;
+	struct an_instance **inst;
+	size_t ninst;
+	struct an_ctx *ctxs;
+	size_t nctx;
+	struct findings findings;
+	struct rxwork rx;
+	struct an_span *spans;
+	size_t nspans, caps;
+	uint64_t drops;		/* records lost, all causes */
+	uint64_t *cpu_last;	/* per CPU: last record's ts */
+	size_t ncpu;
+	struct an_stack *stacks;
+	size_t nstacks, capst;
+	int32_t *stack_ids;	/* stack ids seen in records, sorted */
+	size_t nstack_ids, capsi;
+	uint64_t events, counter_events, timer_events, rx_events;
+	uint64_t ignored;	/* records of unknown type or counter */
+	uint64_t first_ts, last_ts;
+	uint64_t start_ns, end_ns;	/* of the audit, when known */
+	bool finished;
+	bool oom;
+};
+
+struct analysis *analysis_new(const struct an_config *cfg);
+void analysis_free(struct analysis *a);
+/* Returns -1 when out of memory. */
+int analysis_feed(struct analysis *a, const struct bes2600_event *e);
+/*
+ * Records lost outside the stream's lost_before counts (e.g. at its end):
+ * cpu UINT32_MAX when unknown.
+ */
+int analysis_drop(struct analysis *a, uint32_t cpu, uint64_t from,
+		  uint64_t to, uint64_t lost);
+int analysis_add_stack(struct analysis *a, int32_t id, const uint64_t *ips,
+		       uint32_t n);
+const struct an_stack *analysis_stack(const struct analysis *a, int32_t id);
+/* Decides everything still waiting; end_ns: 0 when unknown. */
+void analysis_finish(struct analysis *a, uint64_t end_ns);
+
+/* The audit's duration: start..end when known, else the stream's span. */
+uint64_t analysis_duration(const struct analysis *a);
+/* Whether records were lost while this instance was being written. */
+bool analysis_incomplete(const struct analysis *a,
+			 const struct an_instance *in);
+/* Error-class findings not suppressed. */
+size_t analysis_errors(const struct analysis *a);
+
+#endif /* __BES2600_ANALYSIS_H */

@@ -1,0 +1,421 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * bes2600-top audit: options, then one run (live through live.c, or a
+ * replay of a record file), then the report, the JSON, the baseline
+ * deltas.  Every output is opened before the run starts, so a typo in a
+ * path costs nothing but a one-line error.
+ */
+#define _GNU_SOURCE
+#include <argp.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/utsname.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "analysis.h"
+#include "audit.h"
+#include "baseline.h"
+#include "json.h"
+#include "record.h"
+#include "report.h"
+#include "suppress.h"
+#include "symbols.h"
+
+#define PROG "bes2600-top audit"
+
+enum {
+	OPT_STACKS = 0x100,
+	OPT_SUPPRESS,
+	OPT_BASELINE,
+	OPT_RECORD,
+	OPT_REPLAY,
+	OPT_WINDOW,
+	OPT_CAPACITY,
+	OPT_KALLSYMS,
+	OPT_USAGE,
+};
+
+static const char doc[] =
+"Audit the bes2600 counters for races while a command (or -d SECONDS) runs.\n"
+"\n"
+"Finds non-atomic-cross-context writes, lost updates, underflow, overflow\n"
+"and drift (errors), and stale pending-timer decisions (check-then-act,\n"
+"a warning).  Exit status: 0 no error finding, 1 at least one, 2 the\n"
+"audit could not run.\n"
+"\n"
+"EXAMPLES:\n"
+"    bes2600-top audit -- nc -q1 10.0.0.2 5000 < big.bin\n"
+"    bes2600-top audit -d 30 -o report.json --record run.rec\n"
+"    bes2600-top audit --replay run.rec --baseline base.json";
+
+static const struct argp_option options[] = {
+	{ "duration", 'd', "SECONDS", 0, "Audit for SECONDS (default: until COMMAND exits or Ctrl-C)", 0 },
+	{ "output", 'o', "REPORT.json", 0, "Also write the report as JSON (docs/audit-json.md)", 0 },
+	{ "stacks", OPT_STACKS, NULL, 0, "Record kernel stacks for the example of each finding", 0 },
+	{ "suppress", OPT_SUPPRESS, "FILE", 0, "Suppressions: class:pattern lines", 0 },
+	{ "baseline", OPT_BASELINE, "REPORT.json", 0, "Print deltas against an earlier JSON report", 0 },
+	{ "record", OPT_RECORD, "FILE", 0, "Save the raw event stream (docs/record-format.md)", 0 },
+	{ "replay", OPT_REPLAY, "FILE", 0, "Analyse a saved stream instead of the kernel", 0 },
+	{ "window", OPT_WINDOW, "MS", 0, "Reorder window in ms (default 50, or the record's)", 0 },
+	{ "capacity", OPT_CAPACITY, "N", 0, "numInpChBufs, for overflow (default 16; 0: unknown)", 0 },
+	{ "kallsyms", OPT_KALLSYMS, "FILE", 0, "Symbols from FILE instead of /proc/kallsyms", 0 },
+	{ "verbose", 'v', NULL, 0, "Also list suppressed findings and libbpf's messages", 0 },
+	{ "help", 'h', NULL, 0, "Show this help", -1 },
+	{ "usage", OPT_USAGE, NULL, 0, "Show a short usage message", -1 },
+	{},
+};
+
+struct parse_ctx {
+	struct audit_opts *o;
+	FILE *err;
+};
+
+static void warn(FILE *err, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(err, "%s: ", PROG);
+	va_start(ap, fmt);
+	vfprintf(err, fmt, ap);
+	va_end(ap);
+	fputc('\n', err);
+}
+
+static int parse_num(FILE *err, const char *opt, const char *arg, double lo,
+		     double hi, double *v)
+{
+	char *end;
+
+	errno = 0;
+	*v = strtod(arg, &end);
+	if (errno || end == arg || *end || *v < lo || *v > hi) {
+		warn(err, "bad argument: %s '%s' (expected %g..%g)", opt, arg,
+		     lo, hi);
+		return EINVAL;
+	}
+	return 0;
+}
+
+static error_t parse_arg(int key, char *arg, struct argp_state *state)
+{
+	struct parse_ctx *pc = state->input;
+	struct audit_opts *o = pc->o;
+	double v;
+
+	switch (key) {
+	case ARGP_KEY_INIT:
+		state->err_stream = pc->err;
+		break;
+	case 'd':
+		if (parse_num(pc->err, "-d", arg, 0.001, 31536000, &v))
+			return EINVAL;
+		o->duration_s = v;
+		break;
+	case 'o':
+		o->json_path = arg;
+		break;
+	case OPT_STACKS:
+		o->stacks = true;
+		break;
+	case OPT_SUPPRESS:
+		o->suppress_path = arg;
+		break;
+	case OPT_BASELINE:
+		o->baseline_path = arg;
+		break;
+	case OPT_RECORD:
+		o->record_path = arg;
+		break;
+	case OPT_REPLAY:
+		o->replay_path = arg;
+		break;
+	case OPT_WINDOW:
+		if (parse_num(pc->err, "--window", arg, 0.001, 10000, &v))
+			return EINVAL;
+		o->window_ns = v * 1e6;
+		o->window_set = true;
+		break;
+	case OPT_CAPACITY:
+		if (parse_num(pc->err, "--capacity", arg, 0, 1 << 20, &v))
+			return EINVAL;
+		o->capacity = v;
+		o->capacity_set = true;
+		break;
+	case OPT_KALLSYMS:
+		o->kallsyms_path = arg;
+		break;
+	case 'v':
+		o->verbose = true;
+		break;
+	case 'h':
+		argp_state_help(state, stdout, ARGP_HELP_STD_HELP &
+				~ARGP_HELP_EXIT_OK);
+		o->help = true;
+		break;
+	case OPT_USAGE:
+		argp_state_help(state, stdout, ARGP_HELP_USAGE);
+		o->help = true;
+		break;
+	case ARGP_KEY_ARGS:
+		o->command = state->argv + state->next;
+		state->next = state->argc;
+		break;
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+	return 0;
+}
+
+static int check_options(FILE *err, const struct audit_opts *o)
+{
+	if (o->replay_path && o->command) {
+		warn(err, "bad arguments: --replay analyses a saved stream; it runs no command");
+		return -1;
+	}
+	if (o->replay_path && o->duration_s > 0) {
+		warn(err, "bad arguments: -d applies to a live audit, not to --replay");
+		return -1;
+	}
+	if (o->replay_path && o->stacks) {
+		warn(err, "bad arguments: --stacks applies to a live audit; a replay shows the stacks its record holds");
+		return -1;
+	}
+	if (o->record_path && o->replay_path &&
+	    !strcmp(o->record_path, o->replay_path)) {
+		warn(err, "bad arguments: --record and --replay name the same file");
+		return -1;
+	}
+	if (o->json_path && o->record_path &&
+	    !strcmp(o->json_path, o->record_path)) {
+		warn(err, "bad arguments: -o and --record name the same file");
+		return -1;
+	}
+	return 0;
+}
+
+/* Weak: a build without live.c can still --replay. */
+__attribute__((weak)) int live_audit_run(struct audit_run *run)
+{
+	snprintf(run->reason, sizeof(run->reason),
+		 "this build of bes2600-top has no live support: use --replay FILE");
+	return -1;
+}
+
+static void fill_meta(struct report_meta *m, const struct audit_run *run,
+		      const struct audit_opts *o, char *cmd, size_t cmdlen)
+{
+	size_t i, len = 0;
+
+	memset(m, 0, sizeof(*m));
+	m->source = o->replay_path ? "replay" : "live";
+	m->file = o->replay_path ? o->replay_path : o->record_path;
+	m->release = run->release;
+	m->machine = run->machine;
+	if (run->driver[0])
+		m->driver = run->driver;
+	if (run->attach_mode[0])
+		m->attach_mode = run->attach_mode;
+	m->start_realtime_ns = run->start_realtime_ns;
+	m->window_ns = run->an->cfg.window_ns;
+	m->capacity = run->an->cfg.capacity;
+	m->command_status = -1;
+	m->verbose = o->verbose;
+	m->syms_restricted = symtab_restricted(run->syms);
+	if (o->command) {
+		cmd[0] = '\0';
+		for (i = 0; o->command[i] && len + 1 < cmdlen; i++)
+			len += snprintf(cmd + len, cmdlen - len, "%s%s",
+					i ? " " : "", o->command[i]);
+		m->command = cmd;
+		m->command_status = runner_exit_code(&run->cmd);
+	}
+}
+
+/* The current report as a JSON tree, to compare with the baseline. */
+static struct json *current_json(const struct analysis *a,
+				 struct symtab *syms,
+				 const struct report_meta *m)
+{
+	char *text = NULL, why[128];
+	struct json *j = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+
+	if (!f)
+		return NULL;
+	report_json(f, a, syms, m);
+	if (!fclose(f))
+		j = json_parse(text, len, why, sizeof(why));
+	free(text);
+	return j;
+}
+
+static int run_live(struct audit_run *run, const struct audit_opts *o,
+		    FILE *err)
+{
+	struct utsname u;
+	struct timespec rt;
+
+	if (!o->kallsyms_path &&
+	    symtab_load_kallsyms(run->syms, "/proc/kallsyms") < 0 &&
+	    o->verbose)
+		warn(err, "cannot read /proc/kallsyms: %s: call sites stay addresses",
+		     strerror(errno));
+	if (!uname(&u)) {
+		/* Truncation is fine: the names are for the reader. */
+		snprintf(run->release, sizeof(run->release), "%.63s",
+			 u.release);
+		snprintf(run->machine, sizeof(run->machine), "%.31s",
+			 u.machine);
+	}
+	if (runner_signals()) {
+		snprintf(run->reason, sizeof(run->reason),
+			 "cannot install signal handlers: %s", strerror(errno));
+		return -1;
+	}
+	clock_gettime(CLOCK_REALTIME, &rt);
+	run->start_realtime_ns = (uint64_t)rt.tv_sec * 1000000000ULL +
+				 rt.tv_nsec;
+	run->start_ns = audit_now_ns();
+	if (audit_make_analysis(run, o->window_ns, o->capacity,
+				o->stacks ? REC_F_STACKS : 0))
+		return -1;
+	if (live_audit_run(run)) {
+		if (!run->reason[0])
+			snprintf(run->reason, sizeof(run->reason),
+				 "the live audit failed");
+		return -1;
+	}
+	if (!run->end_ns)
+		run->end_ns = audit_now_ns();
+	return 0;
+}
+
+int audit_cli(int argc, char **argv, FILE *out, FILE *err)
+{
+	static const struct argp argp = {
+		.options = options, .parser = parse_arg,
+		.args_doc = "[-- COMMAND [ARGS...]]", .doc = doc,
+	};
+	struct audit_opts o = {
+		.window_ns = AN_DEFAULT_WINDOW_NS,
+		.capacity = AN_DEFAULT_CAPACITY,
+	};
+	struct parse_ctx pc = { .o = &o, .err = err };
+	struct audit_run run = { .opts = &o, .stop = &runner_stop };
+	struct suppressions sup = { 0 };
+	struct json *base = NULL, *cur;
+	struct report_meta meta;
+	char cmd[512], why[256];
+	char *prog = argv[0];
+	FILE *json = NULL;
+	int ret = AUDIT_FAILED;
+
+	argv[0] = PROG;
+	if (argp_parse(&argp, argc, argv, ARGP_NO_EXIT | ARGP_NO_HELP |
+		       ARGP_IN_ORDER, NULL, &pc)) {
+		argv[0] = prog;
+		return AUDIT_FAILED;
+	}
+	argv[0] = prog;
+	if (o.help)
+		return AUDIT_CLEAN;
+	if (check_options(err, &o))
+		return AUDIT_FAILED;
+	runner_stop = 0;
+
+	/* Outputs first: fail before a long run, not after it. */
+	if (o.json_path) {
+		json = fopen(o.json_path, "we");
+		if (!json) {
+			warn(err, "cannot write %s: %s", o.json_path,
+			     strerror(errno));
+			return AUDIT_FAILED;
+		}
+	}
+	if (o.suppress_path &&
+	    suppress_load(&sup, o.suppress_path, why, sizeof(why))) {
+		warn(err, "%s", why);
+		goto cleanup;
+	}
+	if (o.baseline_path) {
+		base = baseline_load(o.baseline_path, why, sizeof(why));
+		if (!base) {
+			warn(err, "%s", why);
+			goto cleanup;
+		}
+	}
+	run.syms = symtab_new();
+	if (!run.syms) {
+		warn(err, "out of memory");
+		goto cleanup;
+	}
+	if (o.kallsyms_path &&
+	    symtab_load_kallsyms(run.syms, o.kallsyms_path) < 0) {
+		warn(err, "cannot read symbols from %s: %s", o.kallsyms_path,
+		     strerror(errno));
+		goto cleanup;
+	}
+
+	if (o.replay_path ? audit_replay(&run, o.replay_path) :
+			    run_live(&run, &o, err)) {
+		warn(err, "%s", run.reason);
+		goto cleanup;
+	}
+	analysis_finish(run.an, run.end_ns);
+	if (run.an->oom) {
+		warn(err, "out of memory");
+		goto cleanup;
+	}
+	if (audit_close_record(&run)) {
+		warn(err, "%s", run.reason);
+		goto cleanup;
+	}
+	suppress_apply(&sup, run.an, run.syms);
+
+	fill_meta(&meta, &run, &o, cmd, sizeof(cmd));
+	report_text(out, run.an, run.syms, &meta);
+	if (o.verbose && sup.n)
+		suppress_print(out, &sup);
+	if (base) {
+		cur = current_json(run.an, run.syms, &meta);
+		if (cur)
+			baseline_print(out, o.baseline_path, base, cur);
+		json_free(cur);
+	}
+	if (json) {
+		report_json(json, run.an, run.syms, &meta);
+		if (fclose(json)) {
+			json = NULL;
+			warn(err, "cannot write %s: %s", o.json_path,
+			     strerror(errno));
+			goto cleanup;
+		}
+		json = NULL;
+	}
+	fflush(out);
+	ret = analysis_errors(run.an) ? AUDIT_FINDINGS : AUDIT_CLEAN;
+cleanup:
+	if (json) {
+		/* No half-written report for a script to trust. */
+		fclose(json);
+		unlink(o.json_path);
+	}
+	if (run.rec)
+		recorder_discard(run.rec);
+	if (run.cmd_started)
+		runner_end(&run.cmd, 2000);
+	analysis_free(run.an);
+	symtab_free(run.syms);
+	suppress_free(&sup);
+	json_free(base);
+	return ret;
+}
+
+int audit_main(int argc, char **argv)
+{
+	return audit_cli(argc, argv, stdout, stderr);
+}

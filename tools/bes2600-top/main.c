@@ -1,0 +1,42 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * bes2600-top: the subcommand dispatcher.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "audit.h"
+
+static const struct {
+	const char *name;
+	int (*main)(int argc, char **argv);
+	const char *what;
+} commands[] = {
+	{ "audit", audit_main, "one-shot race audit of the bes2600 counters" },
+};
+
+static int usage(FILE *f, int status)
+{
+	size_t i;
+
+	fprintf(f, "usage: bes2600-top COMMAND [OPTIONS]\n\ncommands:\n");
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		fprintf(f, "  %-8s %s\n", commands[i].name, commands[i].what);
+	fprintf(f, "\n'bes2600-top COMMAND --help' describes a command's options.\n");
+	return status;
+}
+
+int main(int argc, char **argv)
+{
+	size_t i;
+
+	if (argc < 2)
+		return usage(stderr, 2);
+	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))
+		return usage(stdout, 0);
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (!strcmp(argv[1], commands[i].name))
+			return commands[i].main(argc - 1, argv + 1);
+	fprintf(stderr, "bes2600-top: unknown command '%s'\n", argv[1]);
+	return usage(stderr, 2);
+}

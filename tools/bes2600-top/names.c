@@ -1,0 +1,107 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * Names of counters, contexts and call sites (see names.h).
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "analysis.h"
+#include "names.h"
+#include "symbols.h"
+
+const char *counter_base_name(uint32_t counter)
+{
+	switch (counter) {
+	case BES2600_HW_BUFS_USED:
+		return "hw_bufs_used";
+	case BES2600_HW_BUFS_USED_VIF:
+		return "hw_bufs_used_vif";
+	case BES2600_WSM_TX_PENDING:
+		return "wsm_tx_pending";
+	}
+	return "unknown";
+}
+
+void counter_name(char *buf, size_t len, uint32_t counter, int32_t idx)
+{
+	/* hw_bufs_used is a single counter: its idx is always 0. */
+	if (counter == BES2600_HW_BUFS_USED && !idx)
+		snprintf(buf, len, "%s", counter_base_name(counter));
+	else
+		snprintf(buf, len, "%s[%d]", counter_base_name(counter), idx);
+}
+
+void instance_name(char *buf, size_t len, const struct an_instance *in)
+{
+	counter_name(buf, len, in->counter, in->idx);
+}
+
+/* A task name is chosen by whoever runs it: keep it printable. */
+static void clean_comm(char *dst, size_t len, const char *comm)
+{
+	size_t i;
+
+	for (i = 0; i + 1 < len && i < BES2600_COMM_LEN && comm[i]; i++) {
+		unsigned char c = comm[i];
+
+		dst[i] = c >= 0x20 && c < 0x7f ? c : '?';
+	}
+	dst[i] = '\0';
+}
+
+void ctx_name(char *buf, size_t len, const struct analysis *a, uint32_t ctx,
+	      struct symtab *syms)
+{
+	const struct an_ctx *c;
+	char tmp[NAME_LEN];
+
+	if (ctx >= a->nctx) {
+		snprintf(buf, len, "unknown");
+		return;
+	}
+	c = &a->ctxs[ctx];
+	switch (c->kind) {
+	case BES2600_CTX_HARDIRQ:
+		snprintf(buf, len, "hardirq");
+		break;
+	case BES2600_CTX_SOFTIRQ:
+		snprintf(buf, len, "softirq");
+		break;
+	case BES2600_CTX_NMI:
+		snprintf(buf, len, "nmi");
+		break;
+	case BES2600_CTX_WORK:
+		symtab_name(syms, c->func, tmp, sizeof(tmp));
+		snprintf(buf, len, "work:%s", tmp);
+		break;
+	case BES2600_CTX_KTHREAD:
+		clean_comm(tmp, sizeof(tmp), c->comm);
+		snprintf(buf, len, "kthread:%s", tmp);
+		break;
+	case BES2600_CTX_TASK:
+		clean_comm(tmp, sizeof(tmp), c->comm);
+		snprintf(buf, len, "task:%s", tmp);
+		break;
+	default:
+		snprintf(buf, len, "context-%u", c->kind);
+		break;
+	}
+}
+
+void site_name(char *buf, size_t len, uint64_t addr, struct symtab *syms)
+{
+	symtab_format(syms, addr, buf, len);
+}
+
+const char *op_name(int op)
+{
+	switch (op) {
+	case 0:
+		return "set";
+	case 1:
+		return "add";
+	case 2:
+		return "sub";
+	}
+	return "op?";
+}

@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * The names the report, the JSON and suppressions use for counters,
+ * contexts and call sites.  Context names are exactly: hardirq, softirq,
+ * nmi, work:<work function>, kthread:<comm>, task:<comm>.
+ */
+#ifndef __BES2600_NAMES_H
+#define __BES2600_NAMES_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct analysis;
+struct an_instance;
+struct symtab;
+
+#define NAME_LEN 160
+
+/* "hw_bufs_used", "hw_bufs_used_vif", "wsm_tx_pending". */
+const char *counter_base_name(uint32_t counter);
+/* "hw_bufs_used", "hw_bufs_used_vif[1]", "wsm_tx_pending[0]". */
+void counter_name(char *buf, size_t len, uint32_t counter, int32_t idx);
+void instance_name(char *buf, size_t len, const struct an_instance *in);
+void ctx_name(char *buf, size_t len, const struct analysis *a, uint32_t ctx,
+	      struct symtab *syms);
+void site_name(char *buf, size_t len, uint64_t addr, struct symtab *syms);
+const char *op_name(int op);
+
+#endif /* __BES2600_NAMES_H */

@@ -1,0 +1,367 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * The text report (see report.h): a summary line per class, then each
+ * finding with both paths as KCSAN shows two racing accesses, then the
+ * writers table per counter instance, the Phase 7 figures and the drops.
+ */
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "analysis.h"
+#include "names.h"
+#include "report.h"
+#include "symbols.h"
+
+#define RULE "=================================================================="
+
+static int cmp_inst(const void *pa, const void *pb)
+{
+	const struct an_instance *a = *(struct an_instance *const *)pa;
+	const struct an_instance *b = *(struct an_instance *const *)pb;
+
+	if (a->counter != b->counter)
+		return a->counter < b->counter ? -1 : 1;
+	if (a->idx != b->idx)
+		return a->idx < b->idx ? -1 : 1;
+	if (a->hw != b->hw)
+		return a->hw < b->hw ? -1 : 1;
+	return 0;
+}
+
+struct an_instance **report_instances(const struct analysis *a)
+{
+	struct an_instance **v = calloc(a->ninst + 1, sizeof(*v));
+
+	if (!v)
+		return NULL;
+	memcpy(v, a->inst, a->ninst * sizeof(*v));
+	qsort(v, a->ninst, sizeof(*v), cmp_inst);
+	return v;
+}
+
+void report_count(const struct analysis *a, enum finding_class c,
+		  size_t *findings, uint64_t *occurrences, size_t *suppressed)
+{
+	size_t i;
+
+	*findings = *suppressed = 0;
+	*occurrences = 0;
+	for (i = 0; i < a->findings.n; i++) {
+		const struct finding *f = &a->findings.v[i];
+
+		if (f->cls != c)
+			continue;
+		(*findings)++;
+		*occurrences += f->count;
+		if (f->suppressed)
+			(*suppressed)++;
+	}
+}
+
+static uint64_t base_ts(const struct analysis *a)
+{
+	if (a->start_ns && (!a->first_ts || a->start_ns <= a->first_ts))
+		return a->start_ns;
+	return a->first_ts;
+}
+
+double report_secs(const struct analysis *a, uint64_t ts)
+{
+	uint64_t b = base_ts(a);
+
+	return ts >= b ? (ts - b) / 1e9 : -((b - ts) / 1e9);
+}
+
+static const char *plural(uint64_t n, const char *one, const char *many)
+{
+	return n == 1 ? one : many;
+}
+
+static void print_stack(FILE *f, const struct analysis *a,
+			struct symtab *syms, int32_t id)
+{
+	const struct an_stack *s = id >= 0 ? analysis_stack(a, id) : NULL;
+	char buf[NAME_LEN];
+	uint32_t i;
+
+	if (!s)
+		return;
+	for (i = 0; i < s->n; i++) {
+		site_name(buf, sizeof(buf), s->ips[i], syms);
+		fprintf(f, "    %s\n", buf);
+	}
+}
+
+static void print_path(FILE *f, const struct analysis *a,
+		       struct symtab *syms, const char *what,
+		       const struct finding_path *p)
+{
+	char ctx[NAME_LEN], site[NAME_LEN];
+
+	if (!p->valid)
+		return;
+	ctx_name(ctx, sizeof(ctx), a, p->ctx, syms);
+	site_name(site, sizeof(site), p->site, syms);
+	fprintf(f, "\n%s by %s", what, ctx);
+	if (p->pid)
+		fprintf(f, " (pid %u)", p->pid);
+	fprintf(f, " on cpu %u at %.9f s:\n", p->cpu, report_secs(a, p->ts));
+	fprintf(f, "  %s, %s: read %d, stored %d at %s\n", op_name(p->op),
+		p->atomic ? "atomic" : "plain", p->old, p->new_, site);
+	print_stack(f, a, syms, p->stack);
+}
+
+static void print_times(FILE *f, const struct analysis *a,
+			const struct finding *x, const char *unit)
+{
+	fprintf(f, "%" PRIu64 " %s, first at %.6f s, last at %.6f s\n",
+		x->count, unit, report_secs(a, x->first_ts),
+		report_secs(a, x->last_ts));
+}
+
+static void print_finding(FILE *f, const struct analysis *a,
+			  struct symtab *syms, const struct finding *x)
+{
+	const struct an_instance *in = a->inst[x->inst];
+	char inst[NAME_LEN], sa[NAME_LEN], sb[NAME_LEN], ca[NAME_LEN];
+	char cb[NAME_LEN];
+
+	instance_name(inst, sizeof(inst), in);
+	site_name(sa, sizeof(sa), x->a.site, syms);
+	site_name(sb, sizeof(sb), x->b.site, syms);
+	ctx_name(ca, sizeof(ca), a, x->a.ctx, syms);
+	ctx_name(cb, sizeof(cb), a, x->b.ctx, syms);
+	fprintf(f, "%s\n%s: %s on %s (hw 0x%" PRIx64 ")%s\n", RULE,
+		finding_class_is_error(x->cls) ? "BUG" : "WARNING",
+		finding_class_name(x->cls), inst, in->hw,
+		x->suppressed ? " [suppressed]" : "");
+	switch (x->cls) {
+	case FC_LOST_UPDATE:
+		fprintf(f, "in %s / %s\n", sa, x->b.valid ? sb : "?");
+		print_path(f, a, syms, "clobbering write", &x->a);
+		print_path(f, a, syms, "clobbered write", &x->b);
+		fprintf(f, "\nboth read %d; the clobbering write stored over the clobbered one: the counter lost %" PRId64 "\n",
+			x->a.old, x->value2);
+		fprintf(f, "this pair: total lost %" PRId64 ", ", x->value);
+		print_times(f, a, x, plural(x->count, "time", "times"));
+		break;
+	case FC_NON_ATOMIC_CROSS_CONTEXT:
+		fprintf(f, "between %s and %s\n", ca, cb);
+		print_path(f, a, syms, "write", &x->a);
+		print_path(f, a, syms, "then write", &x->b);
+		fprintf(f, "\nread-modify-writes from two contexts, at least one plain: an update can be lost\n");
+		print_times(f, a, x, plural(x->count, "hand-over", "hand-overs"));
+		break;
+	case FC_UNDERFLOW:
+	case FC_OVERFLOW:
+		fprintf(f, "at %s\n", sa);
+		print_path(f, a, syms, "write", &x->a);
+		print_path(f, a, syms, "after write", &x->b);
+		if (x->cls == FC_UNDERFLOW)
+			fprintf(f, "\nstored below 0; lowest value stored %" PRId64 "\n",
+				x->value);
+		else
+			fprintf(f, "\nstored above the capacity %" PRId64 "; highest value stored %" PRId64 "\n",
+				x->value2, x->value);
+		print_times(f, a, x, plural(x->count, "time", "times"));
+		break;
+	case FC_DRIFT:
+		fprintf(f, "\nthe net change differs from the sum of intended deltas by %" PRId64 "\n",
+			x->value);
+		fprintf(f, "chain drift %" PRId64 " (values lost at %" PRIu64 " %s), net drift %" PRId64 " (last - first - sum of deltas)\n",
+			x->value, x->count, plural(x->count, "break", "breaks"),
+			x->value2);
+		if (x->value != x->value2)
+			fprintf(f, "they differ because records were lost: the chain drift leaves the gaps out\n");
+		break;
+	case FC_CHECK_THEN_ACT:
+		fprintf(f, "decision by %s at %.9f s on %" PRId64 " (%s)\n", ca,
+			report_secs(a, x->ts2), x->value,
+			x->value2 ? "mod_timer" : "del_timer");
+		print_path(f, a, syms, "decrement", &x->a);
+		print_path(f, a, syms, "then write", &x->b);
+		fprintf(f, "\nanother context changed the count after the decrement, before the timer call: the decision was stale\n");
+		print_times(f, a, x, plural(x->count, "time", "times"));
+		break;
+	default:
+		break;
+	}
+}
+
+static void print_summary(FILE *f, const struct analysis *a)
+{
+	size_t n, sup, errors = 0, warnings = 0;
+	uint64_t occ;
+	int c;
+
+	for (c = 0; c < FC_NR; c++) {
+		report_count(a, c, &n, &occ, &sup);
+		if (finding_class_is_error(c))
+			errors += n - sup;
+		else
+			warnings += n - sup;
+	}
+	fprintf(f, "bes2600-top audit: %zu %s, %zu %s\n", errors,
+		plural(errors, "error", "errors"), warnings,
+		plural(warnings, "warning", "warnings"));
+	for (c = 0; c < FC_NR; c++) {
+		report_count(a, c, &n, &occ, &sup);
+		fprintf(f, "SUMMARY: %-25s %zu %s (%" PRIu64 " %s), %zu suppressed%s\n",
+			finding_class_name(c), n, plural(n, "finding", "findings"),
+			occ, plural(occ, "occurrence", "occurrences"), sup,
+			finding_class_is_error(c) ? "" : " [warning]");
+	}
+}
+
+static void print_writers(FILE *f, const struct analysis *a,
+			  struct symtab *syms, const struct an_instance *in)
+{
+	const struct chain *c = &in->chain;
+	char inst[NAME_LEN], ctx[NAME_LEN], site[NAME_LEN], ops[16];
+	size_t i;
+
+	instance_name(inst, sizeof(inst), in);
+	fprintf(f, "\nWRITERS %s (hw 0x%" PRIx64 "): %" PRIu64 " %s (%" PRIu64 " plain, %" PRIu64 " atomic)\n",
+		inst, in->hw, in->writes, plural(in->writes, "write", "writes"),
+		in->plain_writes, in->atomic_writes);
+	if (in->have_value)
+		fprintf(f, "  value %d -> %d (min %d, max %d), sum of deltas %" PRId64 ", drift %" PRId64 " (net %" PRId64 ")\n",
+			in->first_value, in->last_value, in->min, in->max,
+			in->delta_sum, c->drift,
+			(int64_t)in->last_value - in->first_value - in->delta_sum);
+	fprintf(f, "  %-24s %-44s %-6s %-7s %10s %10s %10s\n", "CONTEXT",
+		"CALL SITE", "KIND", "OPS", "COUNT", "FIRST s", "LAST s");
+	for (i = 0; i < in->nwriters; i++) {
+		const struct an_writer *w = &in->writers[i];
+
+		ctx_name(ctx, sizeof(ctx), a, w->ctx, syms);
+		site_name(site, sizeof(site), w->site, syms);
+		snprintf(ops, sizeof(ops), "%s%s%s", w->ops & 1 ? "set," : "",
+			 w->ops & 2 ? "add," : "", w->ops & 4 ? "sub," : "");
+		if (*ops)
+			ops[strlen(ops) - 1] = '\0';
+		fprintf(f, "  %-24s %-44s %-6s %-7s %10" PRIu64 " %10.3f %10.3f\n",
+			ctx, site, w->atomic ? "atomic" : "plain", ops,
+			w->count, report_secs(a, w->first_ts),
+			report_secs(a, w->last_ts));
+	}
+	fprintf(f, "  chain: %" PRIu64 " reordered, %" PRIu64 " lost %s, %" PRIu64 " unordered, %" PRIu64 " undecided, %" PRIu64 " restarted at gaps\n",
+		c->reordered, c->breaks, plural(c->breaks, "update", "updates"),
+		c->unordered, c->undecided, c->restarts);
+	if (in->counter == BES2600_WSM_TX_PENDING && (in->timer_decisions ||
+						      in->timer_unmatched))
+		fprintf(f, "  timer decisions: %" PRIu64 " checked, %" PRIu64 " without their decrement in the stream\n",
+			in->timer_decisions, in->timer_unmatched);
+	if (analysis_incomplete(a, in))
+		fprintf(f, "  incomplete: records were lost while it was written (see DROPS)\n");
+}
+
+static void print_phase7(FILE *f, const struct analysis *a)
+{
+	struct rx_figures r;
+
+	rxwork_figures(&a->rx, analysis_duration(a), &r);
+	fprintf(f, "\nPHASE 7 (sdio_rx_work over %.3f s):\n", r.duration_s);
+	if (!a->rx_events) {
+		fprintf(f, "  no sdio_rx_work events\n");
+		return;
+	}
+	fprintf(f, "  %.3f MB/s, %.1f runs/s, ", r.mb_per_s, r.runs_per_s);
+	if (r.dispatches_per_1000_rx >= 0)
+		fprintf(f, "%.1f dispatches per 1000 RX packets, ",
+			r.dispatches_per_1000_rx);
+	else
+		fprintf(f, "no RX packets, ");
+	fprintf(f, "%" PRIu64 " BH re-dispatches\n", r.redispatches);
+	fprintf(f, "  %" PRIu64 " runs, %" PRIu64 " packets, %" PRIu64 " bytes, %" PRIu64 " with errors\n",
+		r.runs, r.packets, r.bytes, r.errors);
+	fprintf(f, "  queue->start p50 %.1f us, p99 %.1f us (%" PRIu64 "); start->end p50 %.1f us, p99 %.1f us (%" PRIu64 ")\n",
+		r.q2s_p50_us, r.q2s_p99_us, r.q2s_n, r.s2e_p50_us,
+		r.s2e_p99_us, r.s2e_n);
+}
+
+static void print_drops(FILE *f, const struct analysis *a,
+			struct symtab *syms, struct an_instance **inst)
+{
+	char name[NAME_LEN];
+	size_t i, shown = 0;
+
+	if (!a->drops && !a->nspans) {
+		fprintf(f, "\nDROPS: none: every record was received\n");
+		return;
+	}
+	fprintf(f, "\nDROPS: %" PRIu64 " %s lost in %zu %s; no lost update is claimed near them\n",
+		a->drops, plural(a->drops, "record", "records"), a->nspans,
+		plural(a->nspans, "span", "spans"));
+	for (i = 0; i < a->nspans && i < 20; i++) {
+		const struct an_span *s = &a->spans[i];
+
+		if (s->cpu == UINT32_MAX)
+			fprintf(f, "  cpu ?: ");
+		else
+			fprintf(f, "  cpu %u: ", s->cpu);
+		fprintf(f, "%.6f s .. %.6f s, %" PRIu64 " %s\n",
+			report_secs(a, s->from), report_secs(a, s->to),
+			s->lost, plural(s->lost, "record", "records"));
+	}
+	if (a->nspans > 20)
+		fprintf(f, "  ... %zu more spans (all in the JSON report)\n",
+			a->nspans - 20);
+	fprintf(f, "  incomplete:");
+	for (i = 0; inst && i < a->ninst; i++) {
+		if (!analysis_incomplete(a, inst[i]))
+			continue;
+		instance_name(name, sizeof(name), inst[i]);
+		fprintf(f, "%s %s", shown++ ? "," : "", name);
+	}
+	fprintf(f, "%s\n", shown ? "" : " none");
+	(void)syms;
+}
+
+void report_text(FILE *f, const struct analysis *a, struct symtab *syms,
+		 const struct report_meta *m)
+{
+	struct an_instance **inst = report_instances(a);
+	size_t i, shown = 0;
+
+	print_summary(f, a);
+	fprintf(f, "%s: %.3f s, %" PRIu64 " records, reorder window %.0f ms",
+		m->source, analysis_duration(a) / 1e9, a->events,
+		m->window_ns / 1e6);
+	if (m->file)
+		fprintf(f, ", %s", m->file);
+	if (m->release && *m->release)
+		fprintf(f, ", kernel %s", m->release);
+	if (m->machine && *m->machine)
+		fprintf(f, " %s", m->machine);
+	if (m->attach_mode)
+		fprintf(f, ", %s on %s", m->attach_mode,
+			m->driver ? m->driver : "?");
+	fprintf(f, "\n");
+	if (m->command)
+		fprintf(f, "command: %s (exit status %d)\n", m->command,
+			m->command_status);
+	if (m->syms_restricted)
+		fprintf(f, "note: /proc/kallsyms showed only zero addresses (kptr_restrict; run as root): call sites are raw addresses\n");
+	if (a->ignored)
+		fprintf(f, "note: %" PRIu64 " records of an unknown type or counter were ignored\n",
+			a->ignored);
+
+	for (i = 0; i < a->findings.n; i++) {
+		const struct finding *x = &a->findings.v[i];
+
+		if (x->suppressed && !m->verbose)
+			continue;
+		fputc('\n', f);
+		print_finding(f, a, syms, x);
+		shown++;
+	}
+	if (shown)
+		fprintf(f, "%s\n", RULE);
+	for (i = 0; inst && i < a->ninst; i++)
+		print_writers(f, a, syms, inst[i]);
+	print_phase7(f, a);
+	print_drops(f, a, syms, inst);
+	free(inst);
+}

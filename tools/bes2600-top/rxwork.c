@@ -1,0 +1,224 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * Phase 7 figures (see rxwork.h).  Pairing queue -> start -> end needs the
+ * events of one device in time order, so they wait in a small buffer for
+ * the reorder window, as counter writes do.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "rxwork.h"
+
+/* Queued runs not started yet, per device: queue_work() allows one. */
+#define RX_PENDING 8
+
+struct rx_hw {
+	uint64_t hw;
+	uint64_t pend[RX_PENDING];
+	int npend;
+	bool running;
+	uint64_t run_start;
+};
+
+void rxwork_init(struct rxwork *r, uint64_t window_ns)
+{
+	memset(r, 0, sizeof(*r));
+	r->window_ns = window_ns;
+}
+
+void rxwork_free(struct rxwork *r)
+{
+	free(r->buf);
+	free(r->hws);
+	r->buf = NULL;
+	r->hws = NULL;
+	r->n = r->cap = r->nhw = 0;
+}
+
+void rx_hist_add(struct rx_hist *h, uint64_t v)
+{
+	unsigned int e = 63 - __builtin_clzll(v | 1);
+	size_t i;
+
+	if (v < RX_HIST_SUB)
+		i = v;
+	else
+		i = RX_HIST_SUB + (e - 4) * RX_HIST_SUB +
+		    ((v >> (e - 4)) & (RX_HIST_SUB - 1));
+	if (i >= RX_HIST_BUCKETS)
+		i = RX_HIST_BUCKETS - 1;
+	h->b[i]++;
+	h->n++;
+}
+
+/* The middle of bucket i. */
+static uint64_t bucket_value(size_t i)
+{
+	uint64_t e, lo, width;
+
+	if (i < RX_HIST_SUB)
+		return i;
+	e = (i - RX_HIST_SUB) / RX_HIST_SUB + 4;
+	width = 1ULL << (e - 4);
+	lo = (1ULL << e) + ((i - RX_HIST_SUB) % RX_HIST_SUB) * width;
+	return lo + width / 2;
+}
+
+uint64_t rx_hist_pct(const struct rx_hist *h, double p)
+{
+	uint64_t want, seen = 0;
+	size_t i;
+
+	if (!h->n)
+		return 0;
+	want = (uint64_t)(p / 100.0 * (double)h->n + 0.5);
+	if (want < 1)
+		want = 1;
+	if (want > h->n)
+		want = h->n;
+	for (i = 0; i < RX_HIST_BUCKETS; i++) {
+		seen += h->b[i];
+		if (seen >= want)
+			return bucket_value(i);
+	}
+	return bucket_value(RX_HIST_BUCKETS - 1);
+}
+
+static struct rx_hw *find_hw(struct rxwork *r, uint64_t hw)
+{
+	struct rx_hw *v;
+	size_t i;
+
+	for (i = 0; i < r->nhw; i++)
+		if (r->hws[i].hw == hw)
+			return &r->hws[i];
+	v = realloc(r->hws, (r->nhw + 1) * sizeof(*v));
+	if (!v)
+		return NULL;
+	r->hws = v;
+	memset(&v[r->nhw], 0, sizeof(*v));
+	v[r->nhw].hw = hw;
+	return &v[r->nhw++];
+}
+
+/* One event, in time order for its device. */
+static void process(struct rxwork *r, const struct bes2600_event *e)
+{
+	struct rx_hw *h = find_hw(r, e->hw);
+
+	if (!r->first_ts || e->ts_ns < r->first_ts)
+		r->first_ts = e->ts_ns;
+	if (e->ts_ns > r->last_ts)
+		r->last_ts = e->ts_ns;
+	switch (e->type) {
+	case BES2600_EV_RX_WORK_QUEUE:
+		r->queue_events++;
+		if (e->rxq.reason == 1)
+			r->redispatches++;
+		if (!e->rxq.queued)
+			break;
+		r->queued++;
+		if (!h)
+			break;
+		if (h->npend == RX_PENDING) {
+			memmove(h->pend, h->pend + 1,
+				(RX_PENDING - 1) * sizeof(*h->pend));
+			h->npend--;
+		}
+		h->pend[h->npend++] = e->ts_ns;
+		break;
+	case BES2600_EV_RX_WORK_START:
+		r->starts++;
+		if (!h)
+			break;
+		if (h->npend) {
+			rx_hist_add(&r->q2s, e->ts_ns - h->pend[0]);
+			memmove(h->pend, h->pend + 1,
+				(h->npend - 1) * sizeof(*h->pend));
+			h->npend--;
+		}
+		h->running = true;
+		h->run_start = e->ts_ns;
+		break;
+	case BES2600_EV_RX_WORK_END:
+		r->runs++;
+		r->packets += e->rxe.packets;
+		r->bytes += e->rxe.bytes;
+		r->transfers += e->rxe.transfers;
+		r->direct += e->rxe.direct;
+		r->to_queue += e->rxe.queued;
+		if (e->rxe.err)
+			r->errors++;
+		if (h && h->running) {
+			rx_hist_add(&r->s2e, e->ts_ns - h->run_start);
+			h->running = false;
+		}
+		break;
+	}
+}
+
+int rxwork_add(struct rxwork *r, const struct bes2600_event *e)
+{
+	size_t i, k;
+
+	if (r->n == r->cap) {
+		size_t cap = r->cap ? r->cap * 2 : 64;
+		struct bes2600_event *b = realloc(r->buf, cap * sizeof(*b));
+
+		if (!b)
+			return -1;
+		r->buf = b;
+		r->cap = cap;
+	}
+	i = r->n;
+	while (i > 0 && r->buf[i - 1].ts_ns > e->ts_ns) {
+		r->buf[i] = r->buf[i - 1];
+		i--;
+	}
+	r->buf[i] = *e;
+	r->n++;
+	if (e->ts_ns > r->newest)
+		r->newest = e->ts_ns;
+	for (k = 0; k < r->n && r->buf[k].ts_ns + r->window_ns <= r->newest;
+	     k++)
+		process(r, &r->buf[k]);
+	if (k) {
+		memmove(r->buf, r->buf + k, (r->n - k) * sizeof(*r->buf));
+		r->n -= k;
+	}
+	return 0;
+}
+
+void rxwork_flush(struct rxwork *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->n; i++)
+		process(r, &r->buf[i]);
+	r->n = 0;
+}
+
+void rxwork_figures(const struct rxwork *r, uint64_t duration_ns,
+		    struct rx_figures *f)
+{
+	memset(f, 0, sizeof(*f));
+	f->duration_s = duration_ns / 1e9;
+	f->runs = r->runs;
+	f->packets = r->packets;
+	f->bytes = r->bytes;
+	f->redispatches = r->redispatches;
+	f->queue_events = r->queue_events;
+	f->errors = r->errors;
+	if (f->duration_s > 0) {
+		f->mb_per_s = r->bytes / f->duration_s / 1e6;
+		f->runs_per_s = r->runs / f->duration_s;
+	}
+	f->dispatches_per_1000_rx = r->packets ?
+		1000.0 * r->runs / r->packets : -1;
+	f->q2s_n = r->q2s.n;
+	f->s2e_n = r->s2e.n;
+	f->q2s_p50_us = rx_hist_pct(&r->q2s, 50) / 1e3;
+	f->q2s_p99_us = rx_hist_pct(&r->q2s, 99) / 1e3;
+	f->s2e_p50_us = rx_hist_pct(&r->s2e, 50) / 1e3;
+	f->s2e_p99_us = rx_hist_pct(&r->s2e, 99) / 1e3;
+}
