@@ -10,7 +10,7 @@ PKGS=(
 	qemu-system-x86 busybox-static xz-utils
 	clang llvm libbpf-dev bpftool bpftrace pahole libelf-dev zlib1g-dev
 	libcmocka-dev libncurses-dev
-	iproute2 iputils-ping netcat-openbsd iperf3 tmux
+	iproute2 iputils-ping netcat-openbsd iperf3 tmux python3-minimal
 )
 
 missing=()

@@ -150,8 +150,12 @@ static void check_bounds(struct an_instance *in, const struct finding_path *p)
 		if (f->count == 1 || p->new_ < f->value)
 			f->value = p->new_;
 	}
-	/* Per-vif counts are shares of the same input buffers. */
-	if (a->cfg.capacity > 0 && in->counter != BES2600_WSM_TX_PENDING &&
+	/*
+	 * Only the total is bounded by the chip's input buffers: a per-vif
+	 * count is released after the total, so it may pass the capacity for
+	 * a moment when the BH reuses the freed buffers in between.
+	 */
+	if (a->cfg.capacity > 0 && in->counter == BES2600_HW_BUFS_USED &&
 	    p->new_ > a->cfg.capacity) {
 		f = findings_note(&a->findings, FC_OVERFLOW, in->index, p,
 				  prev, false, p->ts);
