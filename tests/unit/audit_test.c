@@ -171,7 +171,7 @@ static void test_two_contexts_clobbered(void **state)
 	/* The exact drift, both ways of counting it. */
 	assert_int_equal(count_class(j, "drift", &f), 1);
 	assert_int_equal(num(f, "drift"), -1);
-	assert_int_equal(num(f, "net_drift"), -1);
+	assert_int_equal(num(f, "chain_drift"), -1);
 	assert_int_equal(num(json_at(json_get(j, "instances"), 0), "drift"),
 			 -1);
 	assert_true(count_class(j, "non-atomic-cross-context", NULL) >= 1);

@@ -406,10 +406,15 @@ static void counter_event(struct analysis *a, const struct bes2600_event *e)
 	else
 		in->plain_writes++;
 	in->delta_sum += e->ctr.delta;
-	if (!in->first_ts || e->ts_ns < in->first_ts)
+	/* The value before the first write and after the last, by stamp. */
+	if (!in->first_ts || e->ts_ns < in->first_ts) {
 		in->first_ts = e->ts_ns;
-	if (e->ts_ns > in->last_ts)
+		in->stamp_first = e->ctr.old;
+	}
+	if (e->ts_ns >= in->last_ts) {
 		in->last_ts = e->ts_ns;
+		in->stamp_last = e->ctr.new_;
+	}
 
 	memset(&ce, 0, sizeof(ce));
 	ce.ts = e->ts_ns;
@@ -609,7 +614,7 @@ void analysis_finish(struct analysis *a, uint64_t end_ns)
 
 		chain_flush(&in->chain);
 		check_timers(in);
-		if (!in->chain.drift)
+		if (!analysis_drift(a, in))
 			continue;
 		f = findings_note(&a->findings, FC_DRIFT, in->index, NULL,
 				  NULL, false, in->last_ts);
@@ -620,12 +625,41 @@ void analysis_finish(struct analysis *a, uint64_t end_ns)
 		f->first_ts = in->first_ts;
 		f->count = in->chain.breaks + in->chain.unordered +
 			   in->chain.undecided + in->chain.set_breaks;
-		f->value = in->chain.drift;
-		f->value2 = (int64_t)in->last_value - in->first_value -
-			    in->delta_sum;
+		f->value = analysis_drift(a, in);
+		f->value2 = in->chain.drift;
 	}
 	rxwork_flush(&a->rx);
 	findings_sort(&a->findings);
+}
+
+/*
+ * Atomic writes form one chain, whatever their stamps say.  Racing plain
+ * stores do not: there, memory keeps the last store, which is the last
+ * stamp (each event is stamped right after its store).
+ */
+void analysis_endpoints(const struct an_instance *in, int32_t *first,
+			int32_t *last)
+{
+	*first = in->plain_writes ? in->stamp_first : in->first_value;
+	*last = in->plain_writes ? in->stamp_last : in->last_value;
+}
+
+int64_t analysis_net_drift(const struct an_instance *in)
+{
+	int32_t first, last;
+
+	if (!in->have_value)
+		return 0;
+	analysis_endpoints(in, &first, &last);
+	return (int64_t)last - first - in->delta_sum;
+}
+
+int64_t analysis_drift(const struct analysis *a, const struct an_instance *in)
+{
+	/* An atomic chain loses nothing it does not report as a break. */
+	if (analysis_incomplete(a, in) || !in->plain_writes)
+		return in->chain.drift;
+	return analysis_net_drift(in);
 }
 
 uint64_t analysis_duration(const struct analysis *a)

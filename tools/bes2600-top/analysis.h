@@ -71,6 +71,7 @@ struct an_instance {
 	bool have_value;
 	int32_t first_value, last_value, min, max;	/* in chain order */
 	uint64_t first_ts, last_ts;
+	int32_t stamp_first, stamp_last;	/* old of first, new of last */
 	struct finding_path prev_rmw;	/* last add/sub in chain order */
 	struct finding_path prev;	/* last write in chain order */
 	/* wsm_tx_pending: recent writes in chain order, and timer records */
@@ -139,6 +140,17 @@ uint64_t analysis_duration(const struct analysis *a);
 /* Whether records were lost while this instance was being written. */
 bool analysis_incomplete(const struct analysis *a,
 			 const struct an_instance *in);
+/* The value before the first write and after the last one. */
+void analysis_endpoints(const struct an_instance *in, int32_t *first,
+			int32_t *last);
+/* Last stored - first read - sum of deltas. */
+int64_t analysis_net_drift(const struct an_instance *in);
+/*
+ * The drift the audit reports: the net drift where plain stores raced and
+ * no record was lost, else the values lost at the chain's breaks (which
+ * leaves the gaps out).
+ */
+int64_t analysis_drift(const struct analysis *a, const struct an_instance *in);
 /* Error-class findings not suppressed. */
 size_t analysis_errors(const struct analysis *a);
 

@@ -169,11 +169,11 @@ static void print_finding(FILE *f, const struct analysis *a,
 	case FC_DRIFT:
 		fprintf(f, "\nthe net change differs from the sum of intended deltas by %" PRId64 "\n",
 			x->value);
-		fprintf(f, "chain drift %" PRId64 " (values lost at %" PRIu64 " %s), net drift %" PRId64 " (last - first - sum of deltas)\n",
+		fprintf(f, "net drift (last stored - first read - sum of deltas) %" PRId64 "; values lost at the chain's %" PRIu64 " %s: %" PRId64 "\n",
 			x->value, x->count, plural(x->count, "break", "breaks"),
 			x->value2);
 		if (x->value != x->value2)
-			fprintf(f, "they differ because records were lost: the chain drift leaves the gaps out\n");
+			fprintf(f, "(the chain's figure can differ where racing plain stores left no single order, or records were lost)\n");
 		break;
 	case FC_CHECK_THEN_ACT:
 		fprintf(f, "decision by %s at %.9f s on %" PRId64 " (%s)\n", ca,
@@ -218,6 +218,7 @@ static void print_writers(FILE *f, const struct analysis *a,
 			  struct symtab *syms, const struct an_instance *in)
 {
 	const struct chain *c = &in->chain;
+	int32_t first, last;
 	char inst[NAME_LEN], ctx[NAME_LEN], site[NAME_LEN], ops[16];
 	size_t i;
 
@@ -225,11 +226,11 @@ static void print_writers(FILE *f, const struct analysis *a,
 	fprintf(f, "\nWRITERS %s (hw 0x%" PRIx64 "): %" PRIu64 " %s (%" PRIu64 " plain, %" PRIu64 " atomic)\n",
 		inst, in->hw, in->writes, plural(in->writes, "write", "writes"),
 		in->plain_writes, in->atomic_writes);
+	analysis_endpoints(in, &first, &last);
 	if (in->have_value)
-		fprintf(f, "  value %d -> %d (min %d, max %d), sum of deltas %" PRId64 ", drift %" PRId64 " (net %" PRId64 ")\n",
-			in->first_value, in->last_value, in->min, in->max,
-			in->delta_sum, c->drift,
-			(int64_t)in->last_value - in->first_value - in->delta_sum);
+		fprintf(f, "  value %d -> %d (min %d, max %d), sum of deltas %" PRId64 ", drift %" PRId64 " (chain %" PRId64 ")\n",
+			first, last, in->min, in->max,
+			in->delta_sum, analysis_drift(a, in), c->drift);
 	fprintf(f, "  %-24s %-44s %-6s %-7s %10s %10s %10s\n", "CONTEXT",
 		"CALL SITE", "KIND", "OPS", "COUNT", "FIRST s", "LAST s");
 	for (i = 0; i < in->nwriters; i++) {

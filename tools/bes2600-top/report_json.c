@@ -123,7 +123,7 @@ static void json_finding(struct jw *w, const struct analysis *a,
 		break;
 	case FC_DRIFT:
 		jw_int(w, "drift", x->value);
-		jw_int(w, "net_drift", x->value2);
+		jw_int(w, "chain_drift", x->value2);
 		break;
 	case FC_CHECK_THEN_ACT:
 		jw_int(w, "decision_count", x->value);
@@ -144,6 +144,7 @@ static void json_instance(struct jw *w, const struct analysis *a,
 			  struct symtab *syms, const struct an_instance *in)
 {
 	const struct chain *c = &in->chain;
+	int32_t first, last;
 	char buf[NAME_LEN];
 	size_t i;
 
@@ -157,8 +158,9 @@ static void json_instance(struct jw *w, const struct analysis *a,
 	jw_uint(w, "plain_writes", in->plain_writes);
 	jw_uint(w, "atomic_writes", in->atomic_writes);
 	if (in->have_value) {
-		jw_int(w, "first_value", in->first_value);
-		jw_int(w, "last_value", in->last_value);
+		analysis_endpoints(in, &first, &last);
+		jw_int(w, "first_value", first);
+		jw_int(w, "last_value", last);
 		jw_int(w, "min", in->min);
 		jw_int(w, "max", in->max);
 	} else {
@@ -168,9 +170,9 @@ static void json_instance(struct jw *w, const struct analysis *a,
 		jw_null(w, "max");
 	}
 	jw_int(w, "delta_sum", in->delta_sum);
-	jw_int(w, "drift", c->drift);
-	jw_int(w, "net_drift", in->have_value ? (int64_t)in->last_value -
-		in->first_value - in->delta_sum : 0);
+	jw_int(w, "drift", analysis_drift(a, in));
+	jw_int(w, "net_drift", analysis_net_drift(in));
+	jw_int(w, "chain_drift", c->drift);
 	jw_uint(w, "lost_updates", c->breaks);
 	jw_uint(w, "reordered", c->reordered);
 	jw_uint(w, "unordered", c->unordered);

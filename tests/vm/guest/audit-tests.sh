@@ -10,12 +10,6 @@ TOP=${TOP:-$LAB_REPO/build/bes2600-top/bes2600-top}
 OUT=${VM_OUTDIR:-/tmp}/audit
 mkdir -p "$OUT"
 dmesg -C
-# No IPv6 chatter on the lab's interfaces, in the peer namespace too (it
-# inherits these): only the stress writes counters, so the writes and the
-# drift the audit sees must equal the ground truth's change exactly.
-sysctl -qw net.core.devconf_inherit_init_net=1 \
-	net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
-
 # expect_exit2 DESC PATTERN CMD...: exit status 2 and a one-line reason.
 expect_exit2() {
 	local desc=$1 pat=$2 rc
@@ -37,7 +31,7 @@ STRESS='. tests/vm/guest/lib.sh; lab_generate 1500 1000 0 30; lab_nc_transfer 13
 audit_run() {
 	local mode=$1 variant=$2 race=$3 label=$4 rc
 	shift 4
-	lab_load "$variant" "$race" && lab_net_up || {
+	lab_load "$variant" "$race" && lab_net_up && lab_neigh_static || {
 		not_ok "$label: lab loaded"
 		lab_unload
 		return 1
