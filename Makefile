@@ -2,6 +2,7 @@
 #   make            build the lab module for every kernel with headers
 #   make demo       install what is missing, boot the lab, show the race
 #   make check      install what is missing, build, run every test
+#   make bench      bes2600-top's cost and memory figures
 #   make install    bes2600-top to $(PREFIX)/bin, the module with DKMS
 #   make clean
 PREFIX ?= /usr/local
@@ -69,6 +70,12 @@ check: deps
 	$(MAKE) all
 	tests/run-tests.sh
 
+# Figures, not tests: memory over 10 million events, CPU per event next to
+# bpftrace, drops against the event rate (bench/run.sh).
+bench: deps
+	$(MAKE) all
+	bench/run.sh
+
 install: tool
 	install -D -m 0755 $(TOOL) $(DESTDIR)$(PREFIX)/bin/bes2600-top
 	install -D -m 0644 docs/bes2600-top.8 \
@@ -92,5 +99,5 @@ clean:
 	rm -rf build
 	$(MAKE) -C driver clean KVER=$(firstword $(KVERS)) 2>/dev/null || true
 
-.PHONY: all modules bpf tool unit deps demo check install dkms-src dkms-install \
+.PHONY: all modules bpf tool unit deps demo check bench install dkms-src dkms-install \
 	dkms-uninstall clean

@@ -641,6 +641,39 @@ static void take_as_is(struct chain *c)
 	drop_first(c);
 }
 
+/*
+ * The common case needs no search: the events follow each other in stamp
+ * order.  If they do from the current value up to the end of the buffer,
+ * or up to an event stamped more than two windows after the oldest (too
+ * late to be moved before it), the oldest events are committed in stamp
+ * order: every event that could still go before them is in that order.
+ * Returns how many were committed (0: search).
+ */
+static size_t commit_serial(struct chain *c, uint64_t arrived)
+{
+	int32_t v = c->cur;
+	size_t p, q;
+
+	for (p = 0; p < c->n && c->buf[p].ev.old == v; p++)
+		v = c->buf[p].ev.new_;
+	if (!p || (p < c->n &&
+		   c->buf[p].ev.ts <= c->buf[0].ev.ts + 2 * c->window_ns))
+		return 0;
+	/* The oldest goes now; the rest while no event can precede them. */
+	for (q = 1; q < p; q++) {
+		uint64_t ts = c->buf[q].ev.ts;
+
+		if (ts + c->window_ns > arrived ||
+		    (p < c->n && ts + 2 * c->window_ns >= c->buf[p].ev.ts))
+			break;
+	}
+	for (p = 0; p < q; p++)
+		commit(c, &c->buf[p].ev, CHAIN_SERIAL);
+	memmove(c->buf, c->buf + q, (c->n - q) * sizeof(*c->buf));
+	c->n -= q;
+	return q;
+}
+
 static void decide_one(struct chain *c, uint64_t arrived)
 {
 	struct search se = {
@@ -664,6 +697,8 @@ static void decide_one(struct chain *c, uint64_t arrived)
 		take_as_is(c);
 		return;
 	}
+	if (c->have_cur && commit_serial(c, arrived))
+		return;
 	if (scratch_reserve(c, se.total)) {
 		/* No memory to search: take the event as it is. */
 		take_as_is(c);

@@ -141,9 +141,13 @@ static void print_finding(FILE *f, const struct analysis *a,
 		fprintf(f, "in %s / %s\n", sa, x->b.valid ? sb : "?");
 		print_path(f, a, syms, "clobbering write", &x->a);
 		print_path(f, a, syms, "clobbered write", &x->b);
-		fprintf(f, "\nboth read %d; the clobbering write stored over the clobbered one: the counter lost %" PRId64 "\n",
-			x->a.old, x->value2);
-		fprintf(f, "this pair: total lost %" PRId64 ", ", x->value);
+		if (x->b.valid)
+			fprintf(f, "\nboth read %d; the clobbering write stored over the clobbered one, whose update is lost: drift %+" PRId64 "\n",
+				x->a.old, x->value2);
+		else
+			fprintf(f, "\nit read %d, a value already replaced by a write the reorder window no longer holds: drift %+" PRId64 "\n",
+				x->a.old, x->value2);
+		fprintf(f, "this pair: drift %+" PRId64 " in total, ", x->value);
 		print_times(f, a, x, plural(x->count, "time", "times"));
 		break;
 	case FC_NON_ATOMIC_CROSS_CONTEXT:

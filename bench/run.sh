@@ -1,0 +1,37 @@
+#!/bin/bash
+# bes2600-top benchmarks; prints figures, asserts nothing (make bench).
+#  1. memory: resident set of the audit's analysis after 1, 2, 5 and 10
+#     million lab-like events (a replay of a generated record: the same
+#     analysis as a live audit, without a guest);
+#  2. cost and drops: in a 6.12 guest, CPU per event of the audit next to
+#     a bpftrace counting one-liner, and drops at rising event rates.
+set -euo pipefail
+REPO=$(cd "$(dirname "$0")/.." && pwd)
+cd "$REPO"
+B=build/bench
+TOP=build/bes2600-top/bes2600-top
+mkdir -p "$B"
+cc -std=gnu11 -O2 -Wall -Iinclude -Itools/bes2600-top bench/mkrecord.c \
+	build/bes2600-top/libbes2600top.a -o "$B/mkrecord"
+
+echo "== memory: peak resident set of 'bes2600-top audit --replay' (KiB)"
+printf "%-12s %12s %10s\n" "events" "max RSS KiB" "replay s"
+for n in 1000000 2000000 5000000 10000000; do
+	"$B/mkrecord" "$B/m.rec" "$n" >/dev/null
+	/usr/bin/python3 - "$TOP" "$B/m.rec" "$n" <<'EOF'
+import resource, subprocess, sys, time
+t = time.time()
+rc = subprocess.call([sys.argv[1], "audit", "--replay", sys.argv[2]],
+                     stdout=subprocess.DEVNULL)
+ru = resource.getrusage(resource.RUSAGE_CHILDREN)
+print("%-12s %12d %10.1f%s" % (sys.argv[3], ru.ru_maxrss, time.time() - t,
+      "" if rc == 0 else "  (exit %d)" % rc))
+EOF
+done
+rm -f "$B/m.rec"
+
+echo
+echo "== cost and drops in a 6.12 guest (c-v2, generator)"
+KVER=${KVER:-$(ls /lib/modules | grep -- '^6\.12' | sort -V | tail -1)}
+tests/vm/vm-run.sh -k "$KVER" -t 1200 -q -o "$B/vm" -- bench/guest-cost.sh
+cat "$B/vm/output.log"
