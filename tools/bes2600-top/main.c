@@ -6,12 +6,14 @@
 #include <string.h>
 
 #include "audit.h"
+#include "top.h"
 
 static const struct {
 	const char *name;
 	int (*main)(int argc, char **argv);
 	const char *what;
 } commands[] = {
+	{ "top", top_main, "live dashboard (the default)" },
 	{ "audit", audit_main, "one-shot race audit of the bes2600 counters" },
 };
 
@@ -19,7 +21,7 @@ static int usage(FILE *f, int status)
 {
 	size_t i;
 
-	fprintf(f, "usage: bes2600-top COMMAND [OPTIONS]\n\ncommands:\n");
+	fprintf(f, "usage: bes2600-top [COMMAND] [OPTIONS]\n\ncommands:\n");
 	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		fprintf(f, "  %-8s %s\n", commands[i].name, commands[i].what);
 	fprintf(f, "\n'bes2600-top COMMAND --help' describes a command's options.\n");
@@ -30,10 +32,11 @@ int main(int argc, char **argv)
 {
 	size_t i;
 
-	if (argc < 2)
-		return usage(stderr, 2);
-	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))
+	if (argc >= 2 && (!strcmp(argv[1], "--commands")))
 		return usage(stdout, 0);
+	/* No command, or options only: the dashboard. */
+	if (argc < 2 || argv[1][0] == '-')
+		return top_main(argc, argv);
 	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		if (!strcmp(argv[1], commands[i].name))
 			return commands[i].main(argc - 1, argv + 1);

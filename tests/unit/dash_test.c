@@ -1,0 +1,172 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * The dashboard's model without curses: aggregation per interval, rates,
+ * sparklines, and the batch lines (CSV, JSONL) a script reads.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "analysis.h"
+#include "dash.h"
+#include "json.h"
+#include "synth.h"
+
+static struct bes2600_event ev(uint64_t ts, enum synth_ctx who, uint32_t c,
+			       int32_t idx, int32_t old, int32_t new_)
+{
+	return synth_ctr(ts, who, c, idx, new_ > old ? 1 : 2, old, new_, true,
+			 new_ > old ? SITE_ALLOC : SITE_RELEASE,
+			 who == BH ? 0 : 1);
+}
+
+/* 100 alloc/release pairs in 0.5 s, then 0.5 s quiet. */
+static void feed(struct dash *d, struct analysis *a, uint64_t t0)
+{
+	struct bes2600_event e;
+	int i;
+
+	for (i = 0; i < 100; i++) {
+		e = ev(t0 + i * 5 * MS, BH, 0, 0, 0, 1);
+		dash_event(d, &e);
+		analysis_feed(a, &e);
+		e = ev(t0 + i * 5 * MS + 2 * MS, WORK, 0, 0, 1, 0);
+		dash_event(d, &e);
+		analysis_feed(a, &e);
+	}
+}
+
+static void test_interval_rates(void **state)
+{
+	struct an_config cfg = { .window_ns = 50 * MS, .capacity = 16 };
+	struct analysis *a = analysis_new(&cfg);
+	const struct dash_inst *in;
+	struct dash d;
+	int i;
+
+	(void)state;
+	assert_non_null(a);
+	dash_init(&d);
+	feed(&d, a, 1000 * MS);
+	dash_interval(&d, a, NULL, 1000 * MS, 0);
+	in = dash_find(&d, 0, 0);
+	assert_non_null(in);
+	assert_int_equal(in->value, 0);
+	assert_int_equal(in->imin, 0);
+	assert_int_equal(in->imax, 1);
+	assert_true(in->per_s > 199.9 && in->per_s < 200.1);
+	assert_true(d.events_per_s > 199.9 && d.events_per_s < 200.1);
+	assert_int_equal(d.nwriters, 2);
+	for (i = 0; i < d.nwriters; i++)
+		assert_true(d.writers[i].per_s > 99.9 &&
+			    d.writers[i].per_s < 100.1);
+	/* A quiet interval: rates fall to 0, min/max hold the value. */
+	dash_interval(&d, a, NULL, 2000 * MS, 0);
+	assert_true(in->per_s == 0);
+	assert_int_equal(in->imin, 0);
+	assert_int_equal(in->imax, 0);
+	assert_int_equal(d.writers[0].per_s, 0);
+	assert_int_equal(in->nspark, 2);
+	analysis_free(a);
+}
+
+static void test_rate(void **state)
+{
+	(void)state;
+	assert_true(dash_rate(300, 1.5) == 200);
+	assert_true(dash_rate(5, 0) == 0);
+}
+
+static void test_sparkline(void **state)
+{
+	int32_t v[70];
+	char buf[64];
+	int i;
+
+	(void)state;
+	for (i = 0; i < 9; i++)
+		v[i] = i * 2;
+	dash_sparkline(v, 9, 12, 0, 16, buf);
+	assert_string_equal(buf, "   .:-=+*#%@");
+	/* Clamped both ways; only the last width values. */
+	for (i = 0; i < 70; i++)
+		v[i] = i < 65 ? -5 : 99;
+	dash_sparkline(v, 70, 8, 0, 16, buf);
+	assert_string_equal(buf, "...@@@@@");
+	dash_sparkline(v, 0, 4, 0, 16, buf);
+	assert_string_equal(buf, "    ");
+}
+
+static char *capture(const struct dash *d, const struct analysis *a,
+		     enum dash_format fmt)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+
+	assert_non_null(f);
+	dash_batch_header(f, fmt);
+	dash_batch_line(f, fmt, d, a, 1.0);
+	fclose(f);
+	return text;
+}
+
+static void test_jsonl_and_csv(void **state)
+{
+	struct an_config cfg = { .window_ns = 50 * MS, .capacity = 16 };
+	struct analysis *a = analysis_new(&cfg);
+	const struct json *c;
+	char *text, why[128], *nl;
+	struct json *j;
+	struct dash d;
+	int lines = 0;
+
+	(void)state;
+	dash_init(&d);
+	feed(&d, a, 1000 * MS);
+	dash_interval(&d, a, NULL, 1000 * MS, 3);
+
+	text = capture(&d, a, DASH_JSONL);
+	nl = strchr(text, '\n');
+	assert_non_null(nl);
+	assert_int_equal(nl[1], '\0');		/* one line */
+	j = json_parse(text, strlen(text), why, sizeof(why));
+	if (!j)
+		fail_msg("JSONL line does not parse: %s\n%s", why, text);
+	assert_int_equal(json_num(json_get(j, "drops"), -1), 3);
+	c = json_get(json_get(j, "counters"), "hw_bufs_used");
+	assert_non_null(c);
+	assert_int_equal(json_num(json_get(c, "writes"), -1), 200);
+	assert_true(json_num(json_get(c, "writes_per_s"), -1) == 200);
+	assert_int_equal(json_len(json_get(j, "writers")), 2);
+	assert_non_null(json_get(json_get(j, "findings"), "lost-update"));
+	json_free(j);
+	free(text);
+
+	text = capture(&d, a, DASH_CSV);
+	for (nl = text; (nl = strchr(nl, '\n')); nl++)
+		lines++;
+	assert_int_equal(lines, 2);		/* header + one counter */
+	assert_non_null(strstr(text, "time_s,interval_s,events_per_s,drops,counter,"));
+	assert_non_null(strstr(text, ",hw_bufs_used,0,0,1,200.0,"));
+	free(text);
+	analysis_free(a);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_interval_rates),
+		cmocka_unit_test(test_rate),
+		cmocka_unit_test(test_sparkline),
+		cmocka_unit_test(test_jsonl_and_csv),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,228 @@
+#!/bin/bash
+# The dashboard in a lab guest: batch JSONL against the ground truth, the
+# full screen in tmux (patch-c and c-v2, keys, resize, SIGHUP), the driver
+# lifecycle (wait, detach, re-attach) and the flight recorder.
+set -u
+dir=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=lib.sh
+. "$dir/lib.sh"
+TOP=${TOP:-$LAB_REPO/build/bes2600-top/bes2600-top}
+OUT=${VM_OUTDIR:-/tmp}/top
+mkdir -p "$OUT"
+export TMUX_TMPDIR=/tmp
+PY=/usr/bin/python3
+
+# wait_for SECONDS PATTERN FILE: until FILE matches.
+wait_for() {
+	local end=$((SECONDS + $1))
+	while [ $SECONDS -lt $end ]; do
+		grep -q -- "$2" "$3" 2>/dev/null && return 0
+		sleep 0.5
+	done
+	return 1
+}
+
+# The pane's text, into $OUT/screen-NAME.txt.
+screen() { tmux capture-pane -p -t top >"$OUT/screen-$1.txt"; }
+
+# screen_has NAME PATTERN [SECONDS]: until the pane shows PATTERN.
+screen_has() {
+	local end=$((SECONDS + ${3:-20}))
+	while [ $SECONDS -lt $end ]; do
+		screen "$1"
+		grep -q -- "$2" "$OUT/screen-$1.txt" && return 0
+		sleep 0.5
+	done
+	return 1
+}
+
+no_bpf_left() {
+	! bpftool prog show 2>/dev/null | grep -qE 'name (btf|raw)_(hw_bufs|wsm_tx|sdio_rx|pending)'
+}
+
+# Background load: frames at a fixed rate for long enough.
+load_start() { echo "count=$1 size=1000 rate=$2" >"$LAB_DBG/generator"; }
+load_stop() { echo stop >"$LAB_DBG/generator" 2>/dev/null; }
+
+dmesg -C
+
+# 1. Batch mode: three JSON lines whose write rates match the ground truth.
+lab_load c-v2 0
+load_start 100000 400
+sleep 2
+w0=$(lab_truth_field 'hw_bufs_used[0]' atomic_writes)
+t0=$(date +%s.%N)
+"$TOP" -b -n 3 --jsonl -d 1 >"$OUT/batch.jsonl" 2>"$OUT/batch.err"
+rc=$?
+t1=$(date +%s.%N)
+w1=$(lab_truth_field 'hw_bufs_used[0]' atomic_writes)
+load_stop
+lab_unload
+$PY - "$OUT/batch.jsonl" "$rc" "$w0" "$w1" "$t0" "$t1" <<'EOF'
+import json, sys
+path, rc, w0, w1, t0, t1 = sys.argv[1], int(sys.argv[2]), *map(float, sys.argv[3:])
+lines = open(path).read().splitlines()
+try:
+    objs = [json.loads(l) for l in lines]
+    ok = rc == 0 and len(objs) == 3
+except ValueError as e:
+    objs, ok = [], False
+print(("ok" if ok else "not ok") + " - top -b -n 3 --jsonl: three valid JSON lines, exit 0" +
+      ("" if ok else " # exit %d, %d lines" % (rc, len(lines))))
+truth = (w1 - w0) / (t1 - t0)
+tool = sum(o["counters"]["hw_bufs_used"]["writes_per_s"] for o in objs) / max(len(objs), 1)
+ok = truth > 0 and abs(tool - truth) <= 0.05 * truth
+print(("ok" if ok else "not ok") + " - top --jsonl: hw_bufs_used %.0f writes/s, ground truth %.0f (within 5%%)" % (tool, truth))
+EOF
+
+# 2. Full screen in tmux, patch-c then c-v2, under load.
+for variant in patch-c c-v2; do
+	lab_load "$variant" 20000 && lab_net_up
+	load_start 100000 400
+	# 80x24 first: every section fits.
+	tmux new-session -d -s top -x 80 -y 24 "TERM=xterm $TOP"
+	if screen_has "$variant-80x24" "non-atomic-cross-context\|FINDINGS (0," 40 &&
+		sleep 3 && screen "$variant-80x24" &&
+		grep -q "^COUNTER " "$OUT/screen-$variant-80x24.txt" &&
+		grep -q "^WRITERS" "$OUT/screen-$variant-80x24.txt" &&
+		grep -q "^SDIO_RX_WORK" "$OUT/screen-$variant-80x24.txt" &&
+		grep -q "^FINDINGS" "$OUT/screen-$variant-80x24.txt"; then
+		ok "top in tmux ($variant) at 80x24: counters, writers, sdio_rx_work, findings"
+	else
+		not_ok "top in tmux ($variant) at 80x24: every section" "$(head -c 300 "$OUT/screen-$variant-80x24.txt")"
+	fi
+	tmux resize-window -t top -x 100 -y 40
+	sleep 3
+	screen "$variant"
+	s=$OUT/screen-$variant.txt
+	check "top ($variant): writers table shows kthread:bes2600_bh" \
+		grep -q "^hw_bufs_used  *kthread:bes2600_bh" "$s"
+	check "top ($variant): counters hw_bufs_used and wsm_tx_pending[0] shown" \
+		grep -q "^hw_bufs_used .*/16" "$s"
+	check "top ($variant): sdio_rx_work figures shown" grep -q "runs/s" "$s"
+	if [ "$variant" = patch-c ]; then
+		check "top (patch-c): hw_bufs_used written by work:sdio_rx_work too" \
+			grep -q "^hw_bufs_used  *work:sdio_rx_work" "$s"
+		check "top (patch-c): a live non-atomic-cross-context finding" \
+			grep -q "BUG .*non-atomic-cross-context" "$s"
+	else
+		check "top (c-v2): no non-atomic-cross-context or lost-update" \
+			bash -c "! grep -q 'non-atomic-cross-context\|lost-update' '$s'"
+		# Keys, on c-v2.
+		tmux send-keys -t top s
+		screen_has sort "sort: total" 5 && ok "key s: writers sorted by total" ||
+			not_ok "key s: writers sorted by total"
+		tmux send-keys -t top / && sleep 1 && tmux send-keys -t top "wsm_tx" Enter
+		screen_has filter "filter: wsm_tx" 5 &&
+			! grep -q "^hw_bufs_used " "$OUT/screen-filter.txt" &&
+			ok "key /: filter wsm_tx hides hw_bufs_used" ||
+			not_ok "key /: filter wsm_tx hides hw_bufs_used"
+		tmux send-keys -t top / && sleep 1 && tmux send-keys -t top Enter
+		tmux send-keys -t top p
+		screen_has pause "\[PAUSED\]" 5 && ok "key p: paused" || not_ok "key p: paused"
+		tmux send-keys -t top p
+		tmux send-keys -t top '?'
+		screen_has help "rmmod fails with EBUSY" 5 && ok "key ?: help explains the module is held" ||
+			not_ok "key ?: help"
+		tmux send-keys -t top x
+		tmux resize-window -t top -x 60 -y 20
+		screen_has small "needs 80x24, the terminal is 60x20" 5 &&
+			ok "resize to 60x20: a clear message" || not_ok "resize to 60x20: a clear message"
+		tmux resize-window -t top -x 100 -y 40
+		screen_has big "^COUNTER " 5 && ok "resize back: the dashboard again" ||
+			not_ok "resize back: the dashboard again"
+		tmux send-keys -t top q
+		sleep 2
+		pgrep -x bes2600-top >/dev/null && not_ok "key q: quits" || ok "key q: quits"
+	fi
+	tmux kill-server 2>/dev/null
+	sleep 2
+	pgrep -x bes2600-top >/dev/null && pkill -9 -x bes2600-top
+	load_stop
+	lab_unload
+done
+
+# 3. SIGHUP from a dropped session: terminal restored, nothing attached.
+lab_load c-v2 0
+tmux new-session -d -s top -x 110 -y 32 bash
+tmux send-keys -t top "stty -a > $OUT/stty-before.txt; TERM=xterm $TOP" Enter
+screen_has hup0 "attached" 20
+pkill -HUP -x bes2600-top
+sleep 2
+tmux send-keys -t top "stty -a > $OUT/stty-after.txt" Enter
+sleep 1
+alt=$(tmux display -p -t top '#{alternate_on}')
+if [ "$alt" = 0 ] && grep -q " icanon" "$OUT/stty-after.txt" &&
+	grep -q " echo" "$OUT/stty-after.txt"; then
+	ok "SIGHUP: terminal restored (main screen, icanon, echo)"
+else
+	not_ok "SIGHUP: terminal restored" "alternate_on=$alt $(grep -o -- '-\?icanon\|-\?echo ' "$OUT/stty-after.txt" | tr '\n' ' ')"
+fi
+check "SIGHUP: no bes2600-top left, no BPF program attached" \
+	bash -c "! pgrep -x bes2600-top && $(declare -f no_bpf_left); no_bpf_left"
+tmux send-keys -t top "TERM=xterm $TOP" Enter
+screen_has hup1 "attached" 20
+tmux kill-server
+sleep 3
+check "tmux killed: no bes2600-top left, no BPF program attached" \
+	bash -c "! pgrep -x bes2600-top && $(declare -f no_bpf_left); no_bpf_left"
+lab_unload
+
+# 4. Lifecycle: wait for the driver, attach, detach with d, rmmod, re-attach.
+tmux new-session -d -s top -x 110 -y 32 "TERM=xterm $TOP"
+screen_has wait "waiting for the bes2600 driver" 20 && ok "started before the driver: says it is waiting" ||
+	not_ok "started before the driver: says it is waiting"
+lab_load c-v2 0
+screen_has attach "attached (the module is busy" 20 && ok "attaches when the module appears" ||
+	not_ok "attaches when the module appears"
+rmmod bes2600_lab 2>/dev/null && not_ok "attached: rmmod is refused (module busy)" ||
+	ok "attached: rmmod is refused (module busy)"
+tmux send-keys -t top d
+screen_has detach "detached" 10
+check "key d: detached, rmmod succeeds" rmmod bes2600_lab
+lab_load c-v2 0
+screen_has reattach "attached (the module is busy" 20 && ok "re-attaches on the next load" ||
+	not_ok "re-attaches on the next load"
+tmux kill-server
+sleep 2
+# SIGUSR2 does what d does, in batch mode too.
+"$TOP" -b -d 1 >"$OUT/usr2.out" 2>"$OUT/usr2.err" &
+pid=$!
+wait_for 20 "attached" "$OUT/usr2.err"
+kill -USR2 $pid
+wait_for 10 "detached" "$OUT/usr2.err"
+check "SIGUSR2: detached, rmmod succeeds" lab_unload
+kill -INT $pid
+wait $pid
+
+# 5. Flight recorder: the first finding in patch-c leaves a record that
+#    the audit replays to that finding.
+mkdir -p "$OUT/flight"
+lab_load patch-c 20000 && lab_net_up
+load_start 100000 400
+"$TOP" -b -n 8 -d 1 --flight 5 --flight-dir "$OUT/flight" >"$OUT/flight.out" 2>"$OUT/flight.err"
+load_stop
+lab_unload
+rec=$(ls "$OUT"/flight/bes2600-flight-*.rec 2>/dev/null | head -1)
+if [ -n "$rec" ] && grep -q "first error finding" "$OUT/flight.err"; then
+	ok "flight recorder: a record on the first error finding ($(basename "$rec"))"
+	"$TOP" audit --replay "$rec" >"$OUT/flight-replay.txt" 2>&1
+	rc=$?
+	[ "$rc" = 1 ] && grep -q "^BUG: non-atomic-cross-context" "$OUT/flight-replay.txt" &&
+		ok "flight record: audit --replay reports the finding" ||
+		not_ok "flight record: audit --replay reports the finding" "exit $rc"
+else
+	not_ok "flight recorder: a record on the first error finding" "$(head -c 200 "$OUT/flight.err")"
+fi
+
+# 6. Exit 2 cases.
+setpriv --reuid=65534 --regid=65534 --clear-groups "$TOP" -b -n 1 >/dev/null 2>"$OUT/x.err"
+[ $? = 2 ] && grep -q "need root" "$OUT/x.err" && ok "top without privileges: exit 2, need root" ||
+	not_ok "top without privileges: exit 2"
+"$TOP" -d 0 >/dev/null 2>"$OUT/x.err"
+[ $? = 2 ] && grep -q "bad argument" "$OUT/x.err" && ok "top -d 0: exit 2, bad argument" ||
+	not_ok "top -d 0: exit 2"
+
+problems=$(lab_dmesg_problems 1 | grep -v 'wsm_release_tx_buffer' | head -3)
+[ -z "$problems" ] && ok "dashboard runs: no kernel problem in dmesg" ||
+	not_ok "dashboard runs: no kernel problem in dmesg" "$problems"

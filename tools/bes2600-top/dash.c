@@ -1,0 +1,305 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * The dashboard's model (see dash.h).
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "analysis.h"
+#include "dash.h"
+#include "names.h"
+#include "rxwork.h"
+
+void dash_init(struct dash *d)
+{
+	memset(d, 0, sizeof(*d));
+}
+
+struct dash_inst *dash_find(struct dash *d, uint32_t counter, int32_t idx)
+{
+	int i;
+
+	for (i = 0; i < d->ninst; i++)
+		if (d->inst[i].counter == counter && d->inst[i].idx == idx)
+			return &d->inst[i];
+	return NULL;
+}
+
+static struct dash_inst *get_inst(struct dash *d, uint32_t counter,
+				  int32_t idx)
+{
+	struct dash_inst *in = dash_find(d, counter, idx);
+	int i;
+
+	if (in || d->ninst == DASH_MAX_INST)
+		return in;
+	/* Kept sorted by counter then index: a stable screen. */
+	for (i = d->ninst; i > 0; i--) {
+		struct dash_inst *p = &d->inst[i - 1];
+
+		if (p->counter < counter ||
+		    (p->counter == counter && p->idx < idx))
+			break;
+		d->inst[i] = *p;
+	}
+	in = &d->inst[i];
+	memset(in, 0, sizeof(*in));
+	in->counter = counter;
+	in->idx = idx;
+	d->ninst++;
+	return in;
+}
+
+void dash_event(struct dash *d, const struct bes2600_event *e)
+{
+	struct dash_inst *in;
+
+	d->events++;
+	d->ievents++;
+	if (e->type != BES2600_EV_COUNTER ||
+	    e->ctr.counter >= BES2600_NR_COUNTERS)
+		return;
+	in = get_inst(d, e->ctr.counter, e->ctr.idx);
+	if (!in)
+		return;
+	/* Records come in ring order: the latest stamp holds the value. */
+	if (!in->seen || e->ts_ns >= in->value_ts) {
+		in->value = e->ctr.new_;
+		in->value_ts = e->ts_ns;
+	}
+	if (!in->iseen || e->ctr.new_ < in->imin)
+		in->imin = e->ctr.new_;
+	if (!in->iseen || e->ctr.new_ > in->imax)
+		in->imax = e->ctr.new_;
+	in->seen = in->iseen = true;
+	in->iwrites++;
+	in->writes++;
+}
+
+double dash_rate(uint64_t count, double seconds)
+{
+	return seconds > 0 ? count / seconds : 0;
+}
+
+static void interval_writers(struct dash *d, const struct analysis *a,
+			     struct symtab *syms, double secs)
+{
+	size_t i, j;
+	int n = 0;
+
+	for (i = 0; a && i < a->ninst; i++) {
+		const struct an_instance *in = a->inst[i];
+
+		for (j = 0; j < in->nwriters && n < DASH_MAX_WRITERS; j++) {
+			const struct an_writer *w = &in->writers[j];
+			struct dash_writer *dw = &d->writers[n];
+			uint64_t prev = 0;
+			int k;
+
+			instance_name(dw->counter, sizeof(dw->counter), in);
+			ctx_name(dw->context, sizeof(dw->context), a, w->ctx,
+				 syms);
+			site_name(dw->site, sizeof(dw->site), w->site, syms);
+			dw->atomic = w->atomic;
+			/* Same row as last interval? Its count then is the base. */
+			for (k = 0; k < d->nwriters; k++)
+				if (!strcmp(d->writers[k].counter, dw->counter) &&
+				    !strcmp(d->writers[k].context, dw->context) &&
+				    !strcmp(d->writers[k].site, dw->site) &&
+				    d->writers[k].atomic == dw->atomic) {
+					prev = d->prev_wcount[k];
+					break;
+				}
+			d->prev_wcount[n] = prev;
+			dw->count = w->count;
+			dw->per_s = dash_rate(w->count - prev, secs);
+			n++;
+		}
+	}
+	for (i = 0; i < (size_t)n; i++)
+		d->prev_wcount[i] = d->writers[i].count;
+	d->nwriters = n;
+}
+
+void dash_interval(struct dash *d, const struct analysis *a,
+		   struct symtab *syms, uint64_t interval_ns, uint64_t drops)
+{
+	double secs = interval_ns / 1e9;
+	struct rx_figures f;
+	uint64_t runs, packets;
+	int i;
+
+	d->interval_s = secs;
+	d->intervals++;
+	d->events_per_s = dash_rate(d->ievents, secs);
+	d->ievents = 0;
+	d->drops = drops;
+	for (i = 0; i < d->ninst; i++) {
+		struct dash_inst *in = &d->inst[i];
+
+		in->per_s = dash_rate(in->iwrites, secs);
+		in->iwrites = 0;
+		if (!in->iseen)
+			in->imin = in->imax = in->value;
+		in->iseen = false;
+		if (in->nspark == DASH_SPARK)
+			memmove(in->spark, in->spark + 1,
+				(DASH_SPARK - 1) * sizeof(in->spark[0]));
+		else
+			in->nspark++;
+		in->spark[in->nspark - 1] = in->value;
+	}
+	interval_writers(d, a, syms, secs);
+	if (!a)
+		return;
+	rxwork_figures(&a->rx, analysis_duration(a), &f);
+	runs = f.runs - d->prev_runs;
+	packets = f.packets - d->prev_packets;
+	d->rx.runs_per_s = dash_rate(runs, secs);
+	d->rx.packets_per_run = runs ? (double)packets / runs : 0;
+	d->rx.dispatches_per_1000 = packets ?
+		1000.0 * (f.queue_events - d->prev_queue) / packets : 0;
+	d->rx.redispatches = f.redispatches - d->prev_redisp;
+	d->rx.q2s_p50_us = f.q2s_p50_us;
+	d->rx.q2s_p99_us = f.q2s_p99_us;
+	d->rx.run_p50_us = f.s2e_p50_us;
+	d->rx.run_p99_us = f.s2e_p99_us;
+	d->prev_runs = f.runs;
+	d->prev_packets = f.packets;
+	d->prev_queue = f.queue_events;
+	d->prev_redisp = f.redispatches;
+}
+
+void dash_sparkline(const int32_t *v, int n, int width, int32_t lo,
+		    int32_t hi, char *buf)
+{
+	/* ' ' is "no sample"; the lowest value is '.', the highest '@'. */
+	static const char ramp[] = ".:-=+*#%@";
+	const int top = sizeof(ramp) - 2;
+	int i, first = n > width ? n - width : 0, pad = width - (n - first);
+
+	for (i = 0; i < pad; i++)
+		buf[i] = ' ';
+	for (i = first; i < n; i++) {
+		int32_t x = v[i] < lo ? lo : v[i] > hi ? hi : v[i];
+		int l = hi > lo ? (int)((int64_t)(x - lo) * top / (hi - lo)) : 0;
+
+		buf[pad + i - first] = ramp[l];
+	}
+	buf[width] = '\0';
+}
+
+static void class_counts(const struct analysis *a, uint64_t *n)
+{
+	size_t i;
+
+	memset(n, 0, FC_NR * sizeof(*n));
+	for (i = 0; a && i < a->findings.n; i++)
+		if (!a->findings.v[i].suppressed)
+			n[a->findings.v[i].cls]++;
+}
+
+void dash_batch_header(FILE *f, enum dash_format fmt)
+{
+	switch (fmt) {
+	case DASH_TEXT:
+		fprintf(f, "%10s %9s %5s %6s %6s %6s %7s %7s %7s %7s %6s %6s\n",
+			"time_s", "events/s", "drops", "hbu", "hbu_lo", "hbu_hi",
+			"hbu/s", "pend0/s", "rxrun/s", "pkt/run", "errors",
+			"warns");
+		break;
+	case DASH_CSV:
+		fprintf(f, "time_s,interval_s,events_per_s,drops,counter,value,min,max,writes_per_s,rx_runs_per_s,rx_packets_per_run,rx_dispatches_per_1000,rx_redispatches,errors,warnings\n");
+		break;
+	case DASH_JSONL:
+		break;
+	}
+}
+
+static const struct dash_inst *inst_of(const struct dash *d, uint32_t c,
+				       int32_t idx)
+{
+	return dash_find((struct dash *)d, c, idx);
+}
+
+void dash_batch_line(FILE *f, enum dash_format fmt, const struct dash *d,
+		     const struct analysis *a, double t_s)
+{
+	const struct dash_inst *hbu = inst_of(d, BES2600_HW_BUFS_USED, 0);
+	const struct dash_inst *p0 = inst_of(d, BES2600_WSM_TX_PENDING, 0);
+	uint64_t n[FC_NR], errors = 0, warnings = 0;
+	char name[48];
+	int i;
+
+	class_counts(a, n);
+	for (i = 0; i < FC_NR; i++) {
+		if (finding_class_is_error(i))
+			errors += n[i];
+		else
+			warnings += n[i];
+	}
+	switch (fmt) {
+	case DASH_TEXT:
+		fprintf(f, "%10.1f %9.0f %5llu %6d %6d %6d %7.0f %7.0f %7.1f %7.2f %6llu %6llu\n",
+			t_s, d->events_per_s, (unsigned long long)d->drops,
+			hbu ? hbu->value : 0, hbu ? hbu->imin : 0,
+			hbu ? hbu->imax : 0, hbu ? hbu->per_s : 0,
+			p0 ? p0->per_s : 0, d->rx.runs_per_s,
+			d->rx.packets_per_run, (unsigned long long)errors,
+			(unsigned long long)warnings);
+		break;
+	case DASH_CSV:
+		for (i = 0; i < d->ninst; i++) {
+			const struct dash_inst *in = &d->inst[i];
+
+			counter_name(name, sizeof(name), in->counter, in->idx);
+			fprintf(f, "%.3f,%.3f,%.1f,%llu,%s,%d,%d,%d,%.1f,%.2f,%.2f,%.2f,%llu,%llu,%llu\n",
+				t_s, d->interval_s, d->events_per_s,
+				(unsigned long long)d->drops, name, in->value,
+				in->imin, in->imax, in->per_s,
+				d->rx.runs_per_s, d->rx.packets_per_run,
+				d->rx.dispatches_per_1000,
+				(unsigned long long)d->rx.redispatches,
+				(unsigned long long)errors,
+				(unsigned long long)warnings);
+		}
+		break;
+	case DASH_JSONL:
+		fprintf(f, "{\"time_s\":%.3f,\"interval_s\":%.3f,\"events_per_s\":%.1f,\"drops\":%llu,\"counters\":{",
+			t_s, d->interval_s, d->events_per_s,
+			(unsigned long long)d->drops);
+		for (i = 0; i < d->ninst; i++) {
+			const struct dash_inst *in = &d->inst[i];
+
+			counter_name(name, sizeof(name), in->counter, in->idx);
+			fprintf(f, "%s\"%s\":{\"value\":%d,\"min\":%d,\"max\":%d,\"writes_per_s\":%.1f,\"writes\":%llu}",
+				i ? "," : "", name, in->value, in->imin,
+				in->imax, in->per_s,
+				(unsigned long long)in->writes);
+		}
+		fprintf(f, "},\"writers\":[");
+		for (i = 0; i < d->nwriters; i++) {
+			const struct dash_writer *w = &d->writers[i];
+
+			/* Names hold no quote or backslash: symbols, comms. */
+			fprintf(f, "%s{\"counter\":\"%s\",\"context\":\"%s\",\"call_site\":\"%s\",\"atomic\":%s,\"per_s\":%.1f,\"count\":%llu}",
+				i ? "," : "", w->counter, w->context, w->site,
+				w->atomic ? "true" : "false", w->per_s,
+				(unsigned long long)w->count);
+		}
+		fprintf(f, "],\"sdio_rx_work\":{\"runs_per_s\":%.2f,\"packets_per_run\":%.2f,\"dispatches_per_1000_rx\":%.2f,\"bh_redispatches\":%llu,\"queue_to_start_us\":{\"p50\":%.1f,\"p99\":%.1f},\"run_us\":{\"p50\":%.1f,\"p99\":%.1f}},\"findings\":{",
+			d->rx.runs_per_s, d->rx.packets_per_run,
+			d->rx.dispatches_per_1000,
+			(unsigned long long)d->rx.redispatches,
+			d->rx.q2s_p50_us, d->rx.q2s_p99_us,
+			d->rx.run_p50_us, d->rx.run_p99_us);
+		for (i = 0; i < FC_NR; i++)
+			fprintf(f, "%s\"%s\":%llu", i ? "," : "",
+				finding_class_name(i), (unsigned long long)n[i]);
+		fprintf(f, "},\"errors\":%llu,\"warnings\":%llu}\n",
+			(unsigned long long)errors,
+			(unsigned long long)warnings);
+		break;
+	}
+	fflush(f);
+}

@@ -1,0 +1,100 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * The dashboard's model, with no curses in it: per-interval figures of
+ * the counters, their writers and sdio_rx_work, computed from the same
+ * records and analysis as the audit, and the batch-mode lines (text, CSV,
+ * JSONL).  The unit tests drive it directly.
+ */
+#ifndef __BES2600_DASH_H
+#define __BES2600_DASH_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include <bes2600/top_event.h>
+
+struct analysis;
+struct symtab;
+
+#define DASH_MAX_INST 16
+#define DASH_SPARK 60		/* one sample per interval */
+#define DASH_MAX_WRITERS 32
+
+/* One counter instance, as the dashboard shows it. */
+struct dash_inst {
+	uint32_t counter;
+	int32_t idx;
+	bool seen;		/* written at least once */
+	int32_t value;		/* value stored by the latest-stamped write */
+	uint64_t value_ts;
+	int32_t imin, imax;	/* in the interval */
+	bool iseen;
+	uint64_t iwrites;	/* writes in the interval */
+	uint64_t writes;
+	double per_s;		/* transitions per second, last interval */
+	int32_t spark[DASH_SPARK];	/* value at the end of each interval */
+	int nspark;
+};
+
+struct dash_writer {
+	char counter[32];
+	char context[48];
+	char site[64];
+	bool atomic;
+	uint64_t count;		/* total */
+	double per_s;		/* last interval */
+};
+
+struct dash_rx {
+	double runs_per_s, packets_per_run, dispatches_per_1000;
+	uint64_t redispatches;	/* in the interval */
+	double q2s_p50_us, q2s_p99_us, run_p50_us, run_p99_us;
+};
+
+struct dash {
+	struct dash_inst inst[DASH_MAX_INST];
+	int ninst;
+	struct dash_writer writers[DASH_MAX_WRITERS];
+	int nwriters;
+	struct dash_rx rx;
+	uint64_t events, ievents;	/* total, in the interval */
+	double events_per_s;
+	uint64_t drops;
+	double interval_s;		/* length of the last interval */
+	uint64_t intervals;
+	/* previous totals, for the interval's rates */
+	uint64_t prev_runs, prev_packets, prev_queue, prev_redisp;
+	uint64_t prev_wcount[DASH_MAX_WRITERS];
+};
+
+enum dash_format { DASH_TEXT, DASH_CSV, DASH_JSONL };
+
+void dash_init(struct dash *d);
+/* Every record, before or after the analysis sees it. */
+void dash_event(struct dash *d, const struct bes2600_event *e);
+/*
+ * Closes an interval of interval_ns: rates, min/max, sparklines, writers
+ * (from the analysis' writers tables) and the sdio_rx_work figures.
+ */
+void dash_interval(struct dash *d, const struct analysis *a,
+		   struct symtab *syms, uint64_t interval_ns, uint64_t drops);
+struct dash_inst *dash_find(struct dash *d, uint32_t counter, int32_t idx);
+
+/*
+ * A sparkline of n values in width characters (the last width values),
+ * scaled from lo ('.') to hi ('@') on the ASCII ramp ".:-=+*#%@" so it
+ * reads on any terminal; missing samples are blanks on the left.  buf gets
+ * width + 1 bytes.
+ */
+void dash_sparkline(const int32_t *v, int n, int width, int32_t lo,
+		    int32_t hi, char *buf);
+/* count / seconds, 0 for an empty interval. */
+double dash_rate(uint64_t count, double seconds);
+
+/* Batch mode: the header (text and CSV) and one line per interval. */
+void dash_batch_header(FILE *f, enum dash_format fmt);
+void dash_batch_line(FILE *f, enum dash_format fmt, const struct dash *d,
+		     const struct analysis *a, double t_s);
+
+#endif /* __BES2600_DASH_H */
