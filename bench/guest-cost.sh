@@ -1,6 +1,6 @@
 #!/bin/bash
 # Inside a lab guest (bench/run.sh): the CPU cost of watching the bes2600
-# events, the drops at rising rates, side by side.  Cost = CPU time of the
+# events (audit, dashboard, bpftrace), the drops at rising rates.  Cost = CPU time of the
 # whole guest (all CPUs, /proc/stat) while the generator sends a fixed load
 # at a fixed rate, minus the same without any tool, per event seen.
 set -u
@@ -47,12 +47,13 @@ hz=$(getconf CLK_TCK)
 measure warmup "" >/dev/null	# the first load after insmod costs more
 # Two rounds, interleaved, so that a drift of the host's speed over the
 # run spreads over every mode; the sums are compared.
-none=0 bt=0 audit=0
+none=0 bt=0 audit=0 dash=0
 for round in 1 2; do
 	none=$((none + $(measure none "")))
 	bt=$((bt + $(measure bpftrace "^BEGIN" bpftrace -e \
 		'BEGIN { printf("BEGIN\n"); } tracepoint:bes2600:* { @[probe] = count(); }')))
 	audit=$((audit + $(measure audit "attached to" "$TOP" audit -v -o "$OUT/audit$round.json")))
+	dash=$((dash + $(measure dashboard "attached to" "$TOP" -b -d 1)))
 done
 events=0
 for round in 1 2; do
@@ -63,7 +64,7 @@ drops=$(/usr/bin/python3 -c 'import json, sys
 print(sum(json.load(open(f))["drops"]["total"] for f in sys.argv[1:]))' "$OUT"/audit[12].json)
 lab_unload
 
-awk -v none="$none" -v bt="$bt" -v audit="$audit" -v ev="$events" \
+awk -v none="$none" -v bt="$bt" -v audit="$audit" -v dash="$dash" -v ev="$events" \
 	-v hz="$hz" -v drops="$drops" -v frames="$FRAMES" -v rate="$RATE" 'BEGIN {
 	ns = 1e9 / hz
 	printf "load: 2 x %d frames of 1000 B at %d frames/s (c-v2), %d bes2600 events\n", frames, rate, ev
@@ -71,8 +72,11 @@ awk -v none="$none" -v bt="$bt" -v audit="$audit" -v ev="$events" \
 	printf "%-34s %10.0f %14s\n", "no tool", none * ns / 1e6, "-"
 	printf "%-34s %10.0f %14.0f\n", "bpftrace @[probe] = count()", bt * ns / 1e6, (bt - none) * ns / ev
 	printf "%-34s %10.0f %14.0f\n", "bes2600-top audit", audit * ns / 1e6, (audit - none) * ns / ev
-	if (bt > none)
+	printf "%-34s %10.0f %14.0f\n", "bes2600-top -b (dashboard)", dash * ns / 1e6, (dash - none) * ns / ev
+	if (bt > none) {
 		printf "audit / bpftrace added cost: %.2f (must be <= 2)\n", (audit - none) / (bt - none)
+		printf "dashboard / bpftrace added cost: %.2f (must be <= 1)\n", (dash - none) / (bt - none)
+	}
 	printf "audit drops: %d\n", drops
 }'
 

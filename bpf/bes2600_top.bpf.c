@@ -260,7 +260,7 @@ static __always_inline int on_rx_work_end(void *ctx, void *hw, __u32 transfers,
 }
 
 static __always_inline int on_pending_timer(void *ctx, void *hw, int idx,
-					    int count, int action)
+					    int count, int action, int now)
 {
 	struct bes2600_event e = {};
 
@@ -268,6 +268,7 @@ static __always_inline int on_pending_timer(void *ctx, void *hw, int idx,
 	e.timer.idx = idx;
 	e.timer.count = count;
 	e.timer.action = action;
+	e.timer.now = now;
 	send(ctx, &e);
 	return 0;
 }
@@ -318,6 +319,7 @@ PROGS(sdio_rx_work_end, on_rx_work_end,
 	   int err),
       hw, transfers, packets, bytes, direct, queued, err)
 PROGS(pending_count_timer, on_pending_timer,
-      ARGS(void *hw, int idx, int count, int action), hw, idx, count, action)
+      ARGS(void *hw, int idx, int count, int action, int now),
+      hw, idx, count, action, now)
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";

@@ -122,7 +122,7 @@ static BES2600_WRITER void bes2600_bh_dec_pending_count(struct bes2600_common *h
 	int count = bes2600_ctr_sub(&hw->wsm_tx_pending[idx],
 				    BES2600_CTR_WSM_TX_PENDING, hw, idx, 1,
 				    hw->atomic_counters) - 1;
-	int action;
+	int action, now;
 
 	if (!count) {
 		del_timer_sync(&hw->pending_timer[idx].timer);
@@ -131,9 +131,10 @@ static BES2600_WRITER void bes2600_bh_dec_pending_count(struct bes2600_common *h
 		mod_timer(&hw->pending_timer[idx].timer, jiffies + PENDING_TIMEOUT);
 		action = BES2600_PENDING_TIMER_MOD;
 	}
-	if (bes2600_ctr_read(&hw->wsm_tx_pending[idx]) != count)
+	now = bes2600_ctr_read(&hw->wsm_tx_pending[idx]);
+	if (now != count)
 		atomic_long_inc(&hw->pending_stale[idx]);
-	trace_pending_count_timer(hw, idx, count, action);
+	trace_pending_count_timer(hw, idx, count, action, now);
 }
 
 static void bes2600_pending_timeout(struct timer_list *t)

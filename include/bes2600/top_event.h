@@ -76,6 +76,7 @@ struct bes2600_event {
 			__s32 idx;
 			__s32 count;
 			__s32 action;	/* 0 del_timer, 1 mod_timer */
+			__s32 now;	/* read back after the timer call */
 		} timer;
 	};
 };

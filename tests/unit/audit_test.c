@@ -494,7 +494,11 @@ static void test_suppressions(void **state)
 	synth_unlink(&s);
 }
 
-/* The work decremented to 0; the BH incremented before del_timer ran. */
+/*
+ * The work decremented to 0; the BH incremented before del_timer returned,
+ * but its event was stamped after the decision's: the read-back says the
+ * decision was stale, the chain names the BH's write.
+ */
 static void test_check_then_act(void **state)
 {
 	const struct json *f = NULL;
@@ -511,15 +515,16 @@ static void test_check_then_act(void **state)
 	synth_put(&s, &e);
 	e = synth_ctr(t + MS, WORK, TXP, 0, 2, 1, 0, true, SITE_DEC_PENDING, 1);
 	synth_put(&s, &e);
-	e = synth_ctr(t + MS + 10 * US, BH, TXP, 0, 1, 0, 1, true,
-		      SITE_INC_PENDING, 0);
-	synth_put(&s, &e);
 	e = synth_ctr(t + MS + 30 * US, WORK, 0, 0, 0, 0, 0, false, 0, 1);
 	e.type = BES2600_EV_PENDING_TIMER;
 	memset(&e.ctr, 0, sizeof(e.ctr));
 	e.timer.idx = 0;
 	e.timer.count = 0;
 	e.timer.action = 0;
+	e.timer.now = 1;
+	synth_put(&s, &e);
+	e = synth_ctr(t + MS + 40 * US, BH, TXP, 0, 1, 0, 1, true,
+		      SITE_INC_PENDING, 0);
 	synth_put(&s, &e);
 	/* A decision with nothing in between: not stale. */
 	e = synth_ctr(t + 5 * MS, WORK, TXP, 0, 2, 1, 0, true, SITE_DEC_PENDING,
@@ -536,6 +541,7 @@ static void test_check_then_act(void **state)
 	assert_int_equal(num(f, "count"), 1);
 	expect_str(f, "severity", "warning");
 	expect_str(f, "action", "del_timer");
+	assert_int_equal(num(f, "count_after"), 1);
 	expect_str(path_of(f, 0), "context", "work:sdio_rx_work");
 	expect_str(path_of(f, 1), "context", "kthread:bes2600_bh");
 	assert_int_equal(num(j, "warnings"), 1);

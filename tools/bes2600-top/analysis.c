@@ -311,15 +311,14 @@ static void check_timers(struct an_instance *in)
 			break;
 		/*
 		 * Walk back along the chain to the decrement the decision was
-		 * taken on; remember the other contexts' writes after it
-		 * that were stamped before the decision.
+		 * taken on (stamped before the decision), remembering the
+		 * other contexts' writes after it in chain order: the first of
+		 * them is the one that made the decision stale, if it was.
 		 */
 		for (i = in->hist_n; in->hist && i-- > 0;) {
 			h = &in->hist[(in->hist_head + i) % AN_HIST];
-			if (h->ts > t->ts)
-				continue;
-			if (h->ctx == t->ctx && h->op == CHAIN_OP_SUB &&
-			    h->new_ == t->count &&
+			if (h->ts <= t->ts && h->ctx == t->ctx &&
+			    h->op == CHAIN_OP_SUB && h->new_ == t->count &&
 			    (!h->pid || !t->pid || h->pid == t->pid)) {
 				d = h;
 				break;
@@ -327,23 +326,35 @@ static void check_timers(struct an_instance *in)
 			if (h->ctx != t->ctx)
 				w = h;
 		}
-		if (!d) {
-			in->timer_unmatched++;
-		} else {
+		if (d)
 			in->timer_decisions++;
-			if (w) {
-				struct finding *f;
+		else
+			in->timer_unmatched++;
+		/*
+		 * Stale when the count read back after the timer call is not
+		 * the one decided on.  Stamps alone cannot tell: a write
+		 * stored just before the read-back may be stamped after the
+		 * decision.
+		 */
+		if (t->now != t->count) {
+			struct finding_path self = {
+				.ts = t->ts, .ctx = t->ctx, .cpu = t->cpu,
+				.pid = t->pid, .stack = t->stack,
+				.old = t->count + 1, .new_ = t->count,
+				.op = CHAIN_OP_SUB, .atomic = true, .valid = true,
+			};
+			struct finding *f;
 
-				f = findings_note(&a->findings,
-						  FC_CHECK_THEN_ACT, in->index,
-						  d, w, true, t->ts);
-				if (!f) {
-					a->oom = true;
-				} else if (f->count == 1) {
-					f->value = t->count;
-					f->value2 = t->action;
-					f->ts2 = t->ts;
-				}
+			f = findings_note(&a->findings, FC_CHECK_THEN_ACT,
+					  in->index, d ? d : &self,
+					  d ? w : NULL, true, t->ts);
+			if (!f) {
+				a->oom = true;
+			} else if (f->count == 1) {
+				f->value = t->count;
+				f->value2 = t->action;
+				f->ts2 = t->ts;
+				f->value3 = t->now;
 			}
 		}
 		memmove(in->timers, in->timers + 1,
@@ -359,7 +370,7 @@ static void timer_event(struct analysis *a, const struct bes2600_event *e)
 		.ts = e->ts_ns, .ctx = intern_ctx(a, e), .cpu = e->cpu,
 		.pid = thread_ctx(e->ctx_kind) ? e->pid : 0,
 		.stack = e->stack_id, .count = e->timer.count,
-		.action = e->timer.action,
+		.action = e->timer.action, .now = e->timer.now,
 	};
 	size_t i;
 

@@ -54,7 +54,7 @@ struct an_timer {
 	uint64_t ts;
 	uint32_t ctx, cpu, pid;
 	int32_t stack;
-	int32_t count, action;
+	int32_t count, action, now;
 };
 
 struct an_instance {

@@ -174,9 +174,15 @@ static void title(int y, const char *s)
 static int draw_counters(int y, const struct dash *d, const struct ui_view *v)
 {
 	char name[32], val[24], spark[DASH_SPARK + 1];
-	int i;
+	int i, sw = COLS - 56;
 
-	title(y++, "COUNTER               VALUE    MIN    MAX   WRITES/S  LAST 24 INTERVALS");
+	/* A minute of samples where the terminal is wide enough. */
+	if (sw > DASH_SPARK)
+		sw = DASH_SPARK;
+	if (sw < 10)
+		sw = 10;
+	line(y, "COUNTER               VALUE    MIN    MAX   WRITES/S  LAST %d INTERVALS", sw);
+	title(y++, "COUNTER");
 	for (i = 0; i < d->ninst && y < LINES - 2; i++) {
 		const struct dash_inst *in = &d->inst[i];
 		int32_t hi = v->capacity > 0 ? v->capacity : 16;
@@ -189,7 +195,7 @@ static int draw_counters(int y, const struct dash *d, const struct ui_view *v)
 				 v->capacity);
 		else
 			snprintf(val, sizeof(val), "%d", in->value);
-		dash_sparkline(in->spark, in->nspark, 24, 0, hi, spark);
+		dash_sparkline(in->spark, in->nspark, sw, 0, hi, spark);
 		if (in->value < 0)
 			attron(COLOR_PAIR(1) | A_BOLD);
 		line(y++, "%-20s %6s %6d %6d %10.0f  %s", name, val,
@@ -215,14 +221,19 @@ static int draw_writers(int y, int rows, const struct dash *d,
 	     v->filter[0] ? ", filter: " : "", v->filter);
 	title(y++, "WRITERS");
 	attron(A_UNDERLINE);
-	line(y++, "%-19s %-20s %-25s %-6s %6s", "COUNTER", "CONTEXT",
+	line(y++, "%-19s %-18s %-28s %-6s %5s", "COUNTER", "CONTEXT",
 	     "CALL SITE", "KIND", "/S");
 	attroff(A_UNDERLINE);
 	for (i = 0; i < d->nwriters && shown < rows; i++) {
+		char site[sizeof(w[i].site)];
+
 		if (!matches(v, w[i].counter, w[i].context))
 			continue;
-		line(y++, "%-19.19s %-20.20s %-25.25s %-6s %6.0f",
-			 w[i].counter, w[i].context, w[i].site,
+		/* The module is the same on every row: left out here. */
+		snprintf(site, sizeof(site), "%s", w[i].site);
+		site[strcspn(site, " ")] = '\0';
+		line(y++, "%-19.19s %-18.18s %-28.28s %-6s %5.0f",
+			 w[i].counter, w[i].context, site,
 			 w[i].atomic ? "atomic" : "plain", w[i].per_s);
 		shown++;
 	}
@@ -307,7 +318,7 @@ void ui_draw(const struct dash *d, const struct analysis *a,
 	}
 	attron(A_REVERSE);
 	line(0, "%-*s", COLS, "");
-	line(0, " bes2600-top  %s %s  kernel %s  %s  up %.0fs  %.0f ev/s  drops %llu%s",
+	line(0, " bes2600-top  %s %s | %s | %s | up %.0fs | %.0f ev/s | drops %llu%s",
 		 v->driver ? v->driver : "-", v->variant ? v->variant : "",
 		 v->kernel, v->mode ? v->mode : "-", v->uptime_s,
 		 d->events_per_s, (unsigned long long)d->drops,

@@ -60,6 +60,7 @@ struct finding {
 	 * drift: net drift; check-then-act: the action (0 del, 1 mod).
 	 */
 	int64_t value2;
+	int64_t value3;		/* check-then-act: the count read back */
 	uint64_t ts2;		/* check-then-act: when the decision was taken */
 	bool suppressed;
 };

@@ -180,12 +180,12 @@ static void print_finding(FILE *f, const struct analysis *a,
 			fprintf(f, "(the chain's figure can differ where racing plain stores left no single order, or records were lost)\n");
 		break;
 	case FC_CHECK_THEN_ACT:
-		fprintf(f, "decision by %s at %.9f s on %" PRId64 " (%s)\n", ca,
-			report_secs(a, x->ts2), x->value,
-			x->value2 ? "mod_timer" : "del_timer");
+		fprintf(f, "decision by %s at %.9f s on %" PRId64 " (%s), count read back after it: %" PRId64 "\n",
+			ca, report_secs(a, x->ts2), x->value,
+			x->value2 ? "mod_timer" : "del_timer", x->value3);
 		print_path(f, a, syms, "decrement", &x->a);
 		print_path(f, a, syms, "then write", &x->b);
-		fprintf(f, "\nanother context changed the count after the decrement, before the timer call: the decision was stale\n");
+		fprintf(f, "\nanother context changed the count after the decrement, before the timer call returned: the decision was stale\n");
 		print_times(f, a, x, plural(x->count, "time", "times"));
 		break;
 	default:

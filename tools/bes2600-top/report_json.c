@@ -128,6 +128,7 @@ static void json_finding(struct jw *w, const struct analysis *a,
 	case FC_CHECK_THEN_ACT:
 		jw_int(w, "decision_count", x->value);
 		jw_str(w, "action", x->value2 ? "mod_timer" : "del_timer");
+		jw_int(w, "count_after", x->value3);
 		jw_uint(w, "decision_ns", x->ts2);
 		break;
 	default:

@@ -199,8 +199,7 @@ static void read_variant(const char *driver, char *buf, size_t len,
 	for (i = 0; i < sizeof(variants) / sizeof(variants[0]); i++)
 		if (!strcmp(ctr, variants[i].counters) &&
 		    !strcmp(rx, variants[i].rx))
-			snprintf(buf, len, "(%s: counters=%s rx_deliver=%s)",
-				 variants[i].name, ctr, rx);
+			snprintf(buf, len, "%s", variants[i].name);
 	f = fopen("/sys/kernel/debug/bes2600_lab/stats", "r");
 	while (f && fgets(line, sizeof(line), f)) {
 		char *p = strstr(line, "num_inp_ch_bufs=");
@@ -221,6 +220,7 @@ struct top {
 	struct flight fl;
 	bool flight_on, dumped;
 	struct ui_view v;
+	struct dash frozen;	/* what a paused screen shows */
 	bool ui;
 	char driver[64], variant[96], kernel[64];
 	uint64_t attach_ns;
@@ -264,7 +264,7 @@ static void dump_flight(struct top *t, const char *why)
 
 	if (!t->flight_on)
 		return;
-	if (flight_write(&t->fl, t->o.flight_dir ? t->o.flight_dir : ".",
+	if (flight_write(&t->fl, t->o.flight_dir,
 			 t->syms, AN_DEFAULT_WINDOW_NS, path, sizeof(path),
 			 err, sizeof(err))) {
 		set_message(t, "flight recorder: %s", err);
@@ -329,7 +329,7 @@ static void note_findings(struct top *t, double now_s)
 
 static int run(struct top *t)
 {
-	uint64_t start = now_ns(), next, now, next_probe = 0;
+	uint64_t start = now_ns(), next, now, next_probe = 0, last = start;
 	enum { WAITING, ATTACHED, DETACHED } state = WAITING;
 	bool said_waiting = false;
 	char why[256];
@@ -356,6 +356,9 @@ static int run(struct top *t)
 				}
 				if (!r) {
 					state = ATTACHED;
+					/* Intervals start with the stream. */
+					last = now_ns();
+					next = last + t->o.interval_s * 1e9;
 					set_message(t, "attached to %s", t->driver);
 				} else if (!said_waiting) {
 					said_waiting = true;
@@ -376,12 +379,15 @@ static int run(struct top *t)
 			usleep(100000);
 		}
 		if (t->ui) {
-			switch (ui_key(100)) {
+			enum ui_key k = ui_key(100);
+
+			switch (k) {
 			case UI_KEY_QUIT:
 				stop = 1;
 				break;
 			case UI_KEY_PAUSE:
 				t->v.paused = !t->v.paused;
+				t->frozen = t->d;
 				break;
 			case UI_KEY_RESET:
 				if (state == ATTACHED && reset_model(t))
@@ -414,6 +420,11 @@ static int run(struct top *t)
 			default:
 				break;
 			}
+			/* Keys answer at once, not at the next interval. */
+			if (k != UI_KEY_NONE && !stop)
+				ui_draw(t->v.paused ? &t->frozen : &t->d,
+					state == ATTACHED ? t->an : NULL,
+					t->syms, &t->v);
 		}
 		if (want_detach) {
 			want_detach = 0;
@@ -432,8 +443,8 @@ static int run(struct top *t)
 		if (now < next)
 			continue;
 		dash_interval(&t->d, state == ATTACHED ? t->an : NULL, t->syms,
-			      now - (next - (uint64_t)(t->o.interval_s * 1e9)),
-			      t->s ? bpf_session_lost(t->s) : 0);
+			      now - last, t->s ? bpf_session_lost(t->s) : 0);
+		last = now;
 		next = now + t->o.interval_s * 1e9;
 		t->v.now_s = (now - start) / 1e9;
 		t->v.uptime_s = t->v.now_s;
@@ -441,9 +452,9 @@ static int run(struct top *t)
 		if (t->ui) {
 			t->v.driver = state == ATTACHED ? t->driver : NULL;
 			t->v.variant = state == ATTACHED ? t->variant : NULL;
-			if (!t->v.paused)
-				ui_draw(&t->d, state == ATTACHED ? t->an : NULL,
-					t->syms, &t->v);
+			ui_draw(t->v.paused ? &t->frozen : &t->d,
+				state == ATTACHED ? t->an : NULL, t->syms,
+				&t->v);
 		} else if (state == ATTACHED) {
 			dash_batch_line(stdout, t->o.fmt, &t->d, t->an,
 					(now - start) / 1e9);
@@ -487,6 +498,9 @@ int top_main(int argc, char **argv)
 			PROG, t->o.flight_dir, strerror(errno));
 		goto out;
 	}
+	/* The current directory by default; /tmp where it is read-only. */
+	if (!t->o.flight_dir)
+		t->o.flight_dir = access(".", W_OK) ? "/tmp" : ".";
 	if (geteuid() != 0) {
 		fprintf(stderr, "%s: need root (CAP_BPF and CAP_PERFMON) to attach BPF programs\n", PROG);
 		goto out;

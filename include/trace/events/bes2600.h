@@ -192,19 +192,23 @@ TRACE_EVENT(sdio_rx_work_end,
 
 /*
  * The timer decision of bes2600_bh_dec_pending_count(), fired after the
- * timer call returned: count is the value the decision was made on.
+ * timer call returned: count is the value the decision was made on, now
+ * the counter read back after the timer call (added after the first four
+ * fields, which keep their meaning): now != count means another context
+ * wrote the count before the action completed.
  */
 TRACE_EVENT(pending_count_timer,
 
-	TP_PROTO(void *hw, int idx, int count, int action),
+	TP_PROTO(void *hw, int idx, int count, int action, int now),
 
-	TP_ARGS(hw, idx, count, action),
+	TP_ARGS(hw, idx, count, action, now),
 
 	TP_STRUCT__entry(
 		__field(void *, hw)
 		__field(int, idx)
 		__field(int, count)
 		__field(int, action)
+		__field(int, now)
 	),
 
 	TP_fast_assign(
@@ -212,13 +216,15 @@ TRACE_EVENT(pending_count_timer,
 		__entry->idx = idx;
 		__entry->count = count;
 		__entry->action = action;
+		__entry->now = now;
 	),
 
-	TP_printk("hw=%p idx=%d count=%d action=%s", __entry->hw,
+	TP_printk("hw=%p idx=%d count=%d action=%s now=%d", __entry->hw,
 		  __entry->idx, __entry->count,
 		  __print_symbolic(__entry->action,
 				   { BES2600_PENDING_TIMER_DEL, "del_timer" },
-				   { BES2600_PENDING_TIMER_MOD, "mod_timer" }))
+				   { BES2600_PENDING_TIMER_MOD, "mod_timer" }),
+		  __entry->now)
 );
 
 #endif /* _TRACE_BES2600_H */
