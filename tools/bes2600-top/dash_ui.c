@@ -318,14 +318,13 @@ void ui_draw(const struct dash *d, const struct analysis *a,
 	}
 	attron(A_REVERSE);
 	line(0, "%-*s", COLS, "");
-	line(0, " bes2600-top  %s %s | %s | %s | up %.0fs | %.0f ev/s | drops %llu%s",
-		 v->driver ? v->driver : "-", v->variant ? v->variant : "",
-		 v->kernel, v->mode ? v->mode : "-", v->uptime_s,
-		 d->events_per_s, (unsigned long long)d->drops,
-		 v->paused ? "  [PAUSED]" : "");
+	line(0, " %s %s  %s  %s  up %.0fs  %.0f ev/s  %llu drops",
+	     v->driver ? v->driver : "bes2600-top", v->variant ? v->variant : "",
+	     v->kernel, v->mode ? v->mode : "-", v->uptime_s,
+	     d->events_per_s, (unsigned long long)d->drops);
 	attroff(A_REVERSE);
-	line(1, "%s%s%s", v->state, v->message[0] ? "  |  " : "",
-	     v->message);
+	line(1, "%s%s%s%s", v->paused ? "[PAUSED] " : "", v->state,
+	     v->message[0] ? "  |  " : "", v->message);
 	if (v->help) {
 		draw_help();
 		refresh();

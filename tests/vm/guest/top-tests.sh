@@ -81,8 +81,8 @@ for variant in patch-c c-v2; do
 	load_start 100000 400
 	# 80x24 first: every section fits.
 	tmux new-session -d -s top -x 80 -y 24 "TERM=xterm $TOP"
-	if screen_has "$variant-80x24" "non-atomic-cross-context\|FINDINGS (0," 40 &&
-		sleep 3 && screen "$variant-80x24" &&
+	if screen_has "$variant-80x24" "^FINDINGS (" 40 &&
+		sleep 4 && screen "$variant-80x24" &&
 		grep -q "^COUNTER " "$OUT/screen-$variant-80x24.txt" &&
 		grep -q "^WRITERS" "$OUT/screen-$variant-80x24.txt" &&
 		grep -q "^SDIO_RX_WORK" "$OUT/screen-$variant-80x24.txt" &&
@@ -103,11 +103,18 @@ for variant in patch-c c-v2; do
 	if [ "$variant" = patch-c ]; then
 		check "top (patch-c): hw_bufs_used written by work:sdio_rx_work too" \
 			grep -q "^hw_bufs_used  *work:sdio_rx_work" "$s"
-		check "top (patch-c): a live non-atomic-cross-context finding" \
-			grep -q "BUG .*non-atomic-cross-context" "$s"
+		# f: the findings on the whole screen.
+		tmux send-keys -t top f
+		screen_has focus "BUG .*non-atomic-cross-context" 10 &&
+			ok "top (patch-c): a live non-atomic-cross-context finding (key f)" ||
+			not_ok "top (patch-c): a live non-atomic-cross-context finding (key f)"
+		tmux send-keys -t top f
 	else
-		check "top (c-v2): no non-atomic-cross-context or lost-update" \
-			bash -c "! grep -q 'non-atomic-cross-context\|lost-update' '$s'"
+		tmux send-keys -t top f
+		screen_has focus-c-v2 "^FINDINGS (" 10
+		check "top (c-v2): no non-atomic-cross-context or lost-update (key f)" \
+			bash -c "! grep -q 'non-atomic-cross-context\|lost-update' '$OUT/screen-focus-c-v2.txt'"
+		tmux send-keys -t top f
 		# Keys, on c-v2.
 		tmux send-keys -t top s
 		screen_has sort "sort: total" 5 && ok "key s: writers sorted by total" ||
