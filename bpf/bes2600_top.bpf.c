@@ -67,7 +67,8 @@ static __always_inline void decide_context(struct bes2600_event *e)
 	int i;
 
 	e->ctx_func = 0;
-	bpf_get_current_comm(e->comm, sizeof(e->comm));
+	/* Only threads and tasks are named by comm: a helper call saved. */
+	__builtin_memset(e->comm, 0, sizeof(e->comm));
 	if (pc & NMI_MASK) {
 		e->ctx_kind = BES2600_CTX_NMI;
 		return;
@@ -80,7 +81,8 @@ static __always_inline void decide_context(struct bes2600_event *e)
 		e->ctx_kind = BES2600_CTX_SOFTIRQ;
 		return;
 	}
-	flags = BPF_CORE_READ(t, flags);
+	/* A trusted BTF pointer: a plain (CO-RE relocated) load. */
+	flags = t->flags;
 	if (flags & PF_WQ_WORKER) {
 		struct worker *w = current_worker(t);
 
@@ -88,6 +90,7 @@ static __always_inline void decide_context(struct bes2600_event *e)
 		e->ctx_func = (__u64)BPF_CORE_READ(w, current_func);
 		return;
 	}
+	bpf_get_current_comm(e->comm, sizeof(e->comm));
 	if (flags & PF_KTHREAD) {
 		e->ctx_kind = BES2600_CTX_KTHREAD;
 		/* Per-CPU kthreads are one context: drop the "/N" suffix. */
@@ -109,32 +112,49 @@ static __always_inline struct bes2600_cpu_stats *my_stats(void)
 	return bpf_map_lookup_elem(&cpu_stats, &zero);
 }
 
-/* Copies the record into the ring; counts it as lost when full. */
-static __always_inline void send(void *ctx, struct bes2600_event *tmpl)
+/*
+ * A record is written in place in the ring (no copy through the stack).
+ * reserve() returns NULL, counting the record as lost, when the ring is
+ * full or nothing is streamed; submit() sends it with a batched wake-up.
+ */
+static __always_inline struct bes2600_event *
+reserve(struct bes2600_cpu_stats **stp)
 {
 	struct bes2600_cpu_stats *st = my_stats();
 	struct bes2600_event *e;
-	__u64 flags = BPF_RB_NO_WAKEUP;
 
+	*stp = st;
 	if (!st)
-		return;
+		return NULL;
 	st->events++;
 	if (!stream)
-		return;
+		return NULL;
 	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
 	if (!e) {
 		st->lost++;
 		st->lost_total++;
-		return;
+		return NULL;
 	}
-	__builtin_memcpy(e, tmpl, sizeof(*e));
+	return e;
+}
+
+static __always_inline void submit(void *ctx, struct bes2600_event *e,
+				   struct bes2600_cpu_stats *st)
+{
+	__u64 flags = BPF_RB_NO_WAKEUP;
+
 	e->lost_before = st->lost;
 	st->lost = 0;
-	if (with_stacks)
-		e->stack_id = bpf_get_stackid(ctx, &stacks, 0);
-	/* Wake the reader in batches: a wake-up per event costs more. */
-	if (bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= wakeup_bytes)
+	e->stack_id = with_stacks ? bpf_get_stackid(ctx, &stacks, 0) : -1;
+	/*
+	 * Wake the reader in batches: a wake-up per event costs more.  Each
+	 * CPU counts what it sent (cheaper than asking the ring each time).
+	 */
+	st->unwoken += sizeof(*e);
+	if (st->unwoken >= wakeup_bytes) {
+		st->unwoken = 0;
 		flags = BPF_RB_FORCE_WAKEUP;
+	}
 	bpf_ringbuf_submit(e, flags);
 }
 
@@ -146,8 +166,8 @@ static __always_inline void common(struct bes2600_event *e, __u32 type,
 	e->type = type;
 	e->cpu = bpf_get_smp_processor_id();
 	e->pid = (__u32)bpf_get_current_pid_tgid();
-	e->stack_id = -1;
-	e->lost_before = 0;
+	__builtin_memset(e->pad, 0, sizeof(e->pad));
+	__builtin_memset(&e->ctr, 0, sizeof(e->ctr));
 	decide_context(e);
 }
 
@@ -201,44 +221,73 @@ static __always_inline void count_writer(const struct bes2600_event *e)
 		iv->max = e->ctr.new_;
 }
 
+static __always_inline void fill_counter(struct bes2600_event *e,
+					 __u32 counter, void *hw, int idx,
+					 int op, int delta, int old, int new,
+					 __u8 atomic, unsigned long caller)
+{
+	common(e, BES2600_EV_COUNTER, hw);
+	e->ctr.counter = counter;
+	e->ctr.idx = idx;
+	e->ctr.op = op;
+	e->ctr.delta = delta;
+	e->ctr.old = old;
+	e->ctr.new_ = new;
+	e->ctr.atomic = atomic;
+	e->ctr.caller = caller;
+}
+
 static __always_inline int on_counter(void *ctx, __u32 counter, void *hw,
 				      int idx, int op, int delta, int old,
 				      int new, __u8 atomic, unsigned long caller)
 {
-	struct bes2600_event e = {};
+	struct bes2600_cpu_stats *st;
+	struct bes2600_event *e;
 
-	common(&e, BES2600_EV_COUNTER, hw);
-	e.ctr.counter = counter;
-	e.ctr.idx = idx;
-	e.ctr.op = op;
-	e.ctr.delta = delta;
-	e.ctr.old = old;
-	e.ctr.new_ = new;
-	e.ctr.atomic = atomic;
-	e.ctr.caller = caller;
-	count_writer(&e);
-	send(ctx, &e);
+	/* Without a stream (maps only), the record is built on the stack. */
+	if (!stream) {
+		struct bes2600_event tmp = {};
+
+		st = my_stats();
+		if (st)
+			st->events++;
+		fill_counter(&tmp, counter, hw, idx, op, delta, old, new,
+			     atomic, caller);
+		count_writer(&tmp);
+		return 0;
+	}
+	e = reserve(&st);
+	if (!e)
+		return 0;
+	fill_counter(e, counter, hw, idx, op, delta, old, new, atomic, caller);
+	submit(ctx, e, st);
 	return 0;
 }
 
 static __always_inline int on_rx_work_queue(void *ctx, void *hw, int reason,
 					    __u8 queued)
 {
-	struct bes2600_event e = {};
+	struct bes2600_cpu_stats *st;
+	struct bes2600_event *e = reserve(&st);
 
-	common(&e, BES2600_EV_RX_WORK_QUEUE, hw);
-	e.rxq.reason = reason;
-	e.rxq.queued = queued;
-	send(ctx, &e);
+	if (!e)
+		return 0;
+	common(e, BES2600_EV_RX_WORK_QUEUE, hw);
+	e->rxq.reason = reason;
+	e->rxq.queued = queued;
+	submit(ctx, e, st);
 	return 0;
 }
 
 static __always_inline int on_rx_work_start(void *ctx, void *hw)
 {
-	struct bes2600_event e = {};
+	struct bes2600_cpu_stats *st;
+	struct bes2600_event *e = reserve(&st);
 
-	common(&e, BES2600_EV_RX_WORK_START, hw);
-	send(ctx, &e);
+	if (!e)
+		return 0;
+	common(e, BES2600_EV_RX_WORK_START, hw);
+	submit(ctx, e, st);
 	return 0;
 }
 
@@ -246,30 +295,36 @@ static __always_inline int on_rx_work_end(void *ctx, void *hw, __u32 transfers,
 					  __u32 packets, __u32 bytes,
 					  __u32 direct, __u32 queued, int err)
 {
-	struct bes2600_event e = {};
+	struct bes2600_cpu_stats *st;
+	struct bes2600_event *e = reserve(&st);
 
-	common(&e, BES2600_EV_RX_WORK_END, hw);
-	e.rxe.transfers = transfers;
-	e.rxe.packets = packets;
-	e.rxe.bytes = bytes;
-	e.rxe.direct = direct;
-	e.rxe.queued = queued;
-	e.rxe.err = err;
-	send(ctx, &e);
+	if (!e)
+		return 0;
+	common(e, BES2600_EV_RX_WORK_END, hw);
+	e->rxe.transfers = transfers;
+	e->rxe.packets = packets;
+	e->rxe.bytes = bytes;
+	e->rxe.direct = direct;
+	e->rxe.queued = queued;
+	e->rxe.err = err;
+	submit(ctx, e, st);
 	return 0;
 }
 
 static __always_inline int on_pending_timer(void *ctx, void *hw, int idx,
 					    int count, int action, int now)
 {
-	struct bes2600_event e = {};
+	struct bes2600_cpu_stats *st;
+	struct bes2600_event *e = reserve(&st);
 
-	common(&e, BES2600_EV_PENDING_TIMER, hw);
-	e.timer.idx = idx;
-	e.timer.count = count;
-	e.timer.action = action;
-	e.timer.now = now;
-	send(ctx, &e);
+	if (!e)
+		return 0;
+	common(e, BES2600_EV_PENDING_TIMER, hw);
+	e->timer.idx = idx;
+	e->timer.count = count;
+	e->timer.action = action;
+	e->timer.now = now;
+	submit(ctx, e, st);
 	return 0;
 }
 

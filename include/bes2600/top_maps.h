@@ -52,6 +52,7 @@ struct bes2600_cpu_stats {
 	__u64 events;		/* bes2600 events seen */
 	__u64 lost;		/* not sent since the last sent record */
 	__u64 lost_total;
+	__u64 unwoken;		/* bytes sent since this CPU last woke the reader */
 };
 
 #endif /* _BES2600_TOP_MAPS_H */

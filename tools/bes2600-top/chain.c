@@ -27,6 +27,7 @@
 struct chain_slot {
 	struct chain_event ev;
 	uint64_t key;		/* Zobrist key: the memo hashes sets of events */
+	int32_t after;		/* value after it, in a checked serial prefix */
 };
 
 struct seq_key {
@@ -517,12 +518,14 @@ static void drop_taken(struct chain *c, const bool *take, size_t upto)
 		if (i >= upto || !take[i])
 			c->buf[w++] = c->buf[i];
 	c->n = w;
+	c->serial_n = 0;
 }
 
 static void drop_first(struct chain *c)
 {
 	memmove(c->buf, c->buf + 1, (c->n - 1) * sizeof(*c->buf));
 	c->n--;
+	c->serial_n = 0;
 }
 
 /* A new search from value start, nothing on the path. */
@@ -651,11 +654,22 @@ static void take_as_is(struct chain *c)
  */
 static size_t commit_serial(struct chain *c, uint64_t arrived)
 {
-	int32_t v = c->cur;
+	int32_t v;
 	size_t p, q;
 
-	for (p = 0; p < c->n && c->buf[p].ev.old == v; p++)
+	/*
+	 * The prefix checked last time still holds unless an event was
+	 * inserted into it (chain_add shortens it) or the chain moved
+	 * elsewhere: then it is checked again from the current value.
+	 */
+	if (!c->serial_n || c->buf[0].ev.old != c->cur)
+		c->serial_n = 0;
+	v = c->serial_n ? c->buf[c->serial_n - 1].after : c->cur;
+	for (p = c->serial_n; p < c->n && c->buf[p].ev.old == v; p++) {
 		v = c->buf[p].ev.new_;
+		c->buf[p].after = v;
+	}
+	c->serial_n = p;
 	if (!p || (p < c->n &&
 		   c->buf[p].ev.ts <= c->buf[0].ev.ts + 2 * c->window_ns))
 		return 0;
@@ -671,6 +685,7 @@ static size_t commit_serial(struct chain *c, uint64_t arrived)
 		commit(c, &c->buf[p].ev, CHAIN_SERIAL);
 	memmove(c->buf, c->buf + q, (c->n - q) * sizeof(*c->buf));
 	c->n -= q;
+	c->serial_n -= q;
 	return q;
 }
 
@@ -824,6 +839,8 @@ int chain_add(struct chain *c, const struct chain_event *e)
 	c->buf[i].ev = *e;
 	c->buf[i].key = splitmix64(++c->next_key);
 	c->n++;
+	if (i < c->serial_n)
+		c->serial_n = i;
 	/* Search effort is earned per record: a pathological stream degrades
 	 * to "undecided", it does not stall the tool. */
 	c->credit += CHAIN_CREDIT;

@@ -92,6 +92,7 @@ struct chain {
 	int32_t cur;
 	struct chain_slot *buf;	/* undecided, sorted by ts */
 	size_t n, cap;
+	size_t serial_n;	/* buf[0..serial_n) follow each other from cur */
 	uint64_t next_key;
 	struct chain_event hist[CHAIN_HISTORY];	/* recently committed, ring */
 	size_t hist_n, hist_head;
