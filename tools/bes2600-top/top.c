@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/utsname.h>
 #include <time.h>
 #include <unistd.h>
@@ -225,6 +226,7 @@ struct top {
 	char driver[64], variant[96], kernel[64];
 	uint64_t attach_ns;
 	size_t nfindings;	/* findings already given a seen_at */
+	ino_t detached_ino;	/* /sys/module/<driver> of the detached load */
 };
 
 static void on_event(void *ctx, const struct bes2600_event *e)
@@ -301,8 +303,19 @@ static int try_attach(struct top *t, char *why, size_t len)
 	return 0;
 }
 
+/* The sysfs directory of the driver: a new inode for every load. */
+static ino_t module_ino(const struct top *t)
+{
+	char path[128];
+	struct stat st;
+
+	snprintf(path, sizeof(path), "/sys/module/%s", t->driver);
+	return stat(path, &st) ? 0 : st.st_ino;
+}
+
 static void detach(struct top *t)
 {
+	t->detached_ino = module_ino(t);
 	bpf_session_close(t->s);
 	t->s = NULL;
 	t->v.mode = NULL;
@@ -341,11 +354,10 @@ static int run(struct top *t)
 		now = now_ns();
 		/* Scanning /proc/kallsyms costs: once a second at most. */
 		if (state != ATTACHED && now >= next_probe) {
-			char path[128];
-
 			next_probe = now + 1000000000ULL;
-			snprintf(path, sizeof(path), "/sys/module/%s", t->driver);
-			if (state == DETACHED && access(path, F_OK))
+			/* Gone, or unloaded and loaded again between two looks. */
+			if (state == DETACHED &&
+			    module_ino(t) != t->detached_ino)
 				state = WAITING;
 			if (state == WAITING) {
 				r = try_attach(t, why, sizeof(why));
