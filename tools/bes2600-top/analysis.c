@@ -697,13 +697,26 @@ bool analysis_incomplete(const struct analysis *a,
 	return false;
 }
 
+void analysis_totals(const struct analysis *a, size_t *errors,
+		     size_t *warnings)
+{
+	size_t i;
+
+	*errors = *warnings = 0;
+	for (i = 0; a && i < a->findings.n; i++) {
+		if (a->findings.v[i].suppressed)
+			continue;
+		if (finding_class_is_error(a->findings.v[i].cls))
+			(*errors)++;
+		else
+			(*warnings)++;
+	}
+}
+
 size_t analysis_errors(const struct analysis *a)
 {
-	size_t i, n = 0;
+	size_t errors, warnings;
 
-	for (i = 0; i < a->findings.n; i++)
-		if (finding_class_is_error(a->findings.v[i].cls) &&
-		    !a->findings.v[i].suppressed)
-			n++;
-	return n;
+	analysis_totals(a, &errors, &warnings);
+	return errors;
 }

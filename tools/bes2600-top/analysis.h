@@ -151,6 +151,9 @@ int64_t analysis_net_drift(const struct an_instance *in);
  * leaves the gaps out).
  */
 int64_t analysis_drift(const struct analysis *a, const struct an_instance *in);
+/* Findings not suppressed, of error and of warning classes (a may be NULL). */
+void analysis_totals(const struct analysis *a, size_t *errors,
+		     size_t *warnings);
 /* Error-class findings not suppressed. */
 size_t analysis_errors(const struct analysis *a);
 

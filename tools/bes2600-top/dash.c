@@ -8,6 +8,7 @@
 #include "analysis.h"
 #include "dash.h"
 #include "names.h"
+#include "report.h"
 #include "rxwork.h"
 
 void dash_init(struct dash *d)
@@ -15,13 +16,15 @@ void dash_init(struct dash *d)
 	memset(d, 0, sizeof(*d));
 }
 
-struct dash_inst *dash_find(struct dash *d, uint32_t counter, int32_t idx)
+/* Like strchr(): const in, writable out, for get_inst() and readers. */
+struct dash_inst *dash_find(const struct dash *d, uint32_t counter,
+			    int32_t idx)
 {
 	int i;
 
 	for (i = 0; i < d->ninst; i++)
 		if (d->inst[i].counter == counter && d->inst[i].idx == idx)
-			return &d->inst[i];
+			return (struct dash_inst *)&d->inst[i];
 	return NULL;
 }
 
@@ -189,16 +192,6 @@ void dash_sparkline(const int32_t *v, int n, int width, int32_t lo,
 	buf[width] = '\0';
 }
 
-static void class_counts(const struct analysis *a, uint64_t *n)
-{
-	size_t i;
-
-	memset(n, 0, FC_NR * sizeof(*n));
-	for (i = 0; a && i < a->findings.n; i++)
-		if (!a->findings.v[i].suppressed)
-			n[a->findings.v[i].cls]++;
-}
-
 void dash_batch_header(FILE *f, enum dash_format fmt)
 {
 	switch (fmt) {
@@ -216,28 +209,17 @@ void dash_batch_header(FILE *f, enum dash_format fmt)
 	}
 }
 
-static const struct dash_inst *inst_of(const struct dash *d, uint32_t c,
-				       int32_t idx)
-{
-	return dash_find((struct dash *)d, c, idx);
-}
-
 void dash_batch_line(FILE *f, enum dash_format fmt, const struct dash *d,
 		     const struct analysis *a, double t_s)
 {
-	const struct dash_inst *hbu = inst_of(d, BES2600_HW_BUFS_USED, 0);
-	const struct dash_inst *p0 = inst_of(d, BES2600_WSM_TX_PENDING, 0);
-	uint64_t n[FC_NR], errors = 0, warnings = 0;
+	const struct dash_inst *hbu = dash_find(d, BES2600_HW_BUFS_USED, 0);
+	const struct dash_inst *p0 = dash_find(d, BES2600_WSM_TX_PENDING, 0);
+	size_t errors, warnings, n, sup;
+	uint64_t occ;
 	char name[48];
 	int i;
 
-	class_counts(a, n);
-	for (i = 0; i < FC_NR; i++) {
-		if (finding_class_is_error(i))
-			errors += n[i];
-		else
-			warnings += n[i];
-	}
+	analysis_totals(a, &errors, &warnings);
 	switch (fmt) {
 	case DASH_TEXT:
 		fprintf(f, "%10.1f %9.0f %5llu %6d %6d %6d %7.0f %7.0f %7.1f %7.2f %6llu %6llu\n",
@@ -293,9 +275,13 @@ void dash_batch_line(FILE *f, enum dash_format fmt, const struct dash *d,
 			(unsigned long long)d->rx.redispatches,
 			d->rx.q2s_p50_us, d->rx.q2s_p99_us,
 			d->rx.run_p50_us, d->rx.run_p99_us);
-		for (i = 0; i < FC_NR; i++)
-			fprintf(f, "%s\"%s\":%llu", i ? "," : "",
-				finding_class_name(i), (unsigned long long)n[i]);
+		for (i = 0; i < FC_NR; i++) {
+			n = sup = 0;
+			if (a)
+				report_count(a, i, &n, &occ, &sup);
+			fprintf(f, "%s\"%s\":%zu", i ? "," : "",
+				finding_class_name(i), n - sup);
+		}
 		fprintf(f, "},\"errors\":%llu,\"warnings\":%llu}\n",
 			(unsigned long long)errors,
 			(unsigned long long)warnings);

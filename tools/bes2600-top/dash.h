@@ -79,7 +79,8 @@ void dash_event(struct dash *d, const struct bes2600_event *e);
  */
 void dash_interval(struct dash *d, const struct analysis *a,
 		   struct symtab *syms, uint64_t interval_ns, uint64_t drops);
-struct dash_inst *dash_find(struct dash *d, uint32_t counter, int32_t idx);
+struct dash_inst *dash_find(const struct dash *d, uint32_t counter,
+			    int32_t idx);
 
 /*
  * A sparkline of n values in width characters (the last width values),

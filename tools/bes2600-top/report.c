@@ -195,17 +195,11 @@ static void print_finding(FILE *f, const struct analysis *a,
 
 static void print_summary(FILE *f, const struct analysis *a)
 {
-	size_t n, sup, errors = 0, warnings = 0;
+	size_t n, sup, errors, warnings;
 	uint64_t occ;
 	int c;
 
-	for (c = 0; c < FC_NR; c++) {
-		report_count(a, c, &n, &occ, &sup);
-		if (finding_class_is_error(c))
-			errors += n - sup;
-		else
-			warnings += n - sup;
-	}
+	analysis_totals(a, &errors, &warnings);
 	fprintf(f, "bes2600-top audit: %zu %s, %zu %s\n", errors,
 		plural(errors, "error", "errors"), warnings,
 		plural(warnings, "warning", "warnings"));

@@ -280,7 +280,7 @@ void report_json(FILE *f, const struct analysis *a, struct symtab *syms,
 		 const struct report_meta *m)
 {
 	struct an_instance **inst = report_instances(a);
-	size_t i, n, sup, errors = 0, warnings = 0;
+	size_t i, n, sup, errors, warnings;
 	uint64_t occ;
 	struct jw w;
 	int c;
@@ -310,13 +310,7 @@ void report_json(FILE *f, const struct analysis *a, struct symtab *syms,
 	else
 		jw_null(&w, "command_status");
 	jw_bool(&w, "symbols_restricted", m->syms_restricted);
-	for (c = 0; c < FC_NR; c++) {
-		report_count(a, c, &n, &occ, &sup);
-		if (finding_class_is_error(c))
-			errors += n - sup;
-		else
-			warnings += n - sup;
-	}
+	analysis_totals(a, &errors, &warnings);
 	jw_uint(&w, "errors", errors);
 	jw_uint(&w, "warnings", warnings);
 	jw_obj(&w, "summary");
