@@ -662,7 +662,7 @@ static size_t commit_serial(struct chain *c, uint64_t arrived)
 	 * inserted into it (chain_add shortens it) or the chain moved
 	 * elsewhere: then it is checked again from the current value.
 	 */
-	if (!c->serial_n || c->buf[0].ev.old != c->cur)
+	if (c->serial_n && c->buf[0].ev.old != c->cur)
 		c->serial_n = 0;
 	v = c->serial_n ? c->buf[c->serial_n - 1].after : c->cur;
 	for (p = c->serial_n; p < c->n && c->buf[p].ev.old == v; p++) {

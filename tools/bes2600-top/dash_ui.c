@@ -320,7 +320,7 @@ void ui_draw(const struct dash *d, const struct analysis *a,
 	line(0, "%-*s", COLS, "");
 	line(0, " %s %s  %s  %s  up %.0fs  %.0f ev/s  %llu drops",
 	     v->driver ? v->driver : "bes2600-top", v->variant ? v->variant : "",
-	     v->kernel, v->mode ? v->mode : "-", v->uptime_s,
+	     v->kernel, v->mode ? v->mode : "-", v->now_s,
 	     d->events_per_s, (unsigned long long)d->drops);
 	attroff(A_REVERSE);
 	line(1, "%s%s%s%s", v->paused ? "[PAUSED] " : "", v->state,

@@ -25,14 +25,13 @@ struct ui_view {
 	const char *state;	/* "attached", "waiting for the driver", ... */
 	const char *driver, *variant, *kernel, *mode;
 	int capacity;		/* numInpChBufs, 0 unknown */
-	double uptime_s;
 	char message[160];	/* last action, e.g. the flight record's name */
 	bool paused, help, focus;
 	enum ui_sort sort;
 	char filter[48];
 	/* wall-clock second each finding (by index) first showed */
 	double seen_at[UI_MAX_FINDINGS];
-	double now_s;
+	double now_s;		/* since the session started: the uptime */
 };
 
 enum ui_key {

@@ -32,38 +32,42 @@ static const struct bes2600_event *at(const struct flight *f, size_t i)
 	return &f->v[(f->head + i) % f->cap];
 }
 
+static void drop_oldest(struct flight *f)
+{
+	f->head = (f->head + 1) % f->cap;
+	f->n--;
+}
+
+/* Doubles the ring, up to FLIGHT_MAX_EVENTS: 0, or -1 when it cannot. */
+static int grow(struct flight *f)
+{
+	size_t cap = f->cap * 2, i;
+	struct bes2600_event *v;
+
+	if (cap > FLIGHT_MAX_EVENTS)
+		return -1;
+	v = malloc(cap * sizeof(*v));
+	if (!v)
+		return -1;
+	for (i = 0; i < f->n; i++)
+		v[i] = *at(f, i);
+	free(f->v);
+	f->v = v;
+	f->cap = cap;
+	f->head = 0;
+	return 0;
+}
+
 void flight_add(struct flight *f, const struct bes2600_event *e)
 {
 	if (e->ts_ns > f->newest)
 		f->newest = e->ts_ns;
 	/* Forget what fell out of the span (records are nearly sorted). */
-	while (f->n && at(f, 0)->ts_ns + f->span_ns < f->newest) {
-		f->head = (f->head + 1) % f->cap;
-		f->n--;
-	}
-	if (f->n == f->cap) {
-		size_t cap = f->cap * 2, i;
-		struct bes2600_event *v;
-
-		if (cap > FLIGHT_MAX_EVENTS) {
-			/* Full: the oldest record goes. */
-			f->head = (f->head + 1) % f->cap;
-			f->n--;
-		} else {
-			v = malloc(cap * sizeof(*v));
-			if (!v) {
-				f->head = (f->head + 1) % f->cap;
-				f->n--;
-			} else {
-				for (i = 0; i < f->n; i++)
-					v[i] = *at(f, i);
-				free(f->v);
-				f->v = v;
-				f->cap = cap;
-				f->head = 0;
-			}
-		}
-	}
+	while (f->n && at(f, 0)->ts_ns + f->span_ns < f->newest)
+		drop_oldest(f);
+	/* Full and no room to grow: the oldest record goes. */
+	if (f->n == f->cap && grow(f))
+		drop_oldest(f);
 	f->v[(f->head + f->n) % f->cap] = *e;
 	f->n++;
 }

@@ -459,7 +459,6 @@ static int run(struct top *t)
 		last = now;
 		next = now + t->o.interval_s * 1e9;
 		t->v.now_s = (now - start) / 1e9;
-		t->v.uptime_s = t->v.now_s;
 		note_findings(t, t->v.now_s);
 		if (t->ui) {
 			t->v.driver = state == ATTACHED ? t->driver : NULL;
