@@ -18,6 +18,7 @@
 #include "analysis.h"
 #include "audit.h"
 #include "baseline.h"
+#include "cli.h"
 #include "json.h"
 #include "record.h"
 #include "report.h"
@@ -84,21 +85,6 @@ static void warn(FILE *err, const char *fmt, ...)
 	fputc('\n', err);
 }
 
-static int parse_num(FILE *err, const char *opt, const char *arg, double lo,
-		     double hi, double *v)
-{
-	char *end;
-
-	errno = 0;
-	*v = strtod(arg, &end);
-	if (errno || end == arg || *end || *v < lo || *v > hi) {
-		warn(err, "bad argument: %s '%s' (expected %g..%g)", opt, arg,
-		     lo, hi);
-		return EINVAL;
-	}
-	return 0;
-}
-
 static error_t parse_arg(int key, char *arg, struct argp_state *state)
 {
 	struct parse_ctx *pc = state->input;
@@ -110,7 +96,7 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 		state->err_stream = pc->err;
 		break;
 	case 'd':
-		if (parse_num(pc->err, "-d", arg, 0.001, 31536000, &v))
+		if (cli_number(pc->err, PROG, "-d", arg, 0.001, 31536000, &v))
 			return EINVAL;
 		o->duration_s = v;
 		break;
@@ -133,13 +119,13 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 		o->replay_path = arg;
 		break;
 	case OPT_WINDOW:
-		if (parse_num(pc->err, "--window", arg, 0.001, 10000, &v))
+		if (cli_number(pc->err, PROG, "--window", arg, 0.001, 10000, &v))
 			return EINVAL;
 		o->window_ns = v * 1e6;
 		o->window_set = true;
 		break;
 	case OPT_CAPACITY:
-		if (parse_num(pc->err, "--capacity", arg, 0, 1 << 20, &v))
+		if (cli_number(pc->err, PROG, "--capacity", arg, 0, 1 << 20, &v))
 			return EINVAL;
 		o->capacity = v;
 		o->capacity_set = true;

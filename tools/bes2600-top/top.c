@@ -20,6 +20,7 @@
 
 #include "analysis.h"
 #include "bpf_session.h"
+#include "cli.h"
 #include "dash.h"
 #include "dash_ui.h"
 #include "flight.h"
@@ -85,21 +86,6 @@ static const char doc[] =
 "writes the last --flight seconds of records on the first error finding,\n"
 "on 'w' and on SIGUSR1, for 'bes2600-top audit --replay'.";
 
-static int parse_double(const char *opt, const char *arg, double lo,
-			double hi, double *v)
-{
-	char *end;
-
-	errno = 0;
-	*v = strtod(arg, &end);
-	if (errno || end == arg || *end || *v < lo || *v > hi) {
-		fprintf(stderr, "%s: bad argument: %s '%s' (expected %g..%g)\n",
-			PROG, opt, arg, lo, hi);
-		return EINVAL;
-	}
-	return 0;
-}
-
 static error_t parse_arg(int key, char *arg, struct argp_state *state)
 {
 	struct top_opts *o = state->input;
@@ -107,7 +93,7 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 
 	switch (key) {
 	case 'd':
-		if (parse_double("-d", arg, 0.1, 3600, &v))
+		if (cli_number(stderr, PROG, "-d", arg, 0.1, 3600, &v))
 			return EINVAL;
 		o->interval_s = v;
 		break;
@@ -115,7 +101,7 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 		o->batch = true;
 		break;
 	case 'n':
-		if (parse_double("-n", arg, 1, 1e9, &v))
+		if (cli_number(stderr, PROG, "-n", arg, 1, 1e9, &v))
 			return EINVAL;
 		o->count = v;
 		break;
@@ -128,7 +114,7 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 		o->batch = true;
 		break;
 	case OPT_FLIGHT:
-		if (parse_double("--flight", arg, 0, 600, &v))
+		if (cli_number(stderr, PROG, "--flight", arg, 0, 600, &v))
 			return EINVAL;
 		o->flight_s = v;
 		break;

@@ -1,0 +1,17 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * What the subcommands' option parsers share.
+ */
+#ifndef __BES2600_CLI_H
+#define __BES2600_CLI_H
+
+#include <stdio.h>
+
+/*
+ * A number for option opt in lo..hi: 0, or EINVAL after "prog: bad
+ * argument: ..." on err.
+ */
+int cli_number(FILE *err, const char *prog, const char *opt, const char *arg,
+	       double lo, double hi, double *v);
+
+#endif /* __BES2600_CLI_H */
