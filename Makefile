@@ -35,7 +35,7 @@ $(BPF_OUT)/vmlinux.h:
 $(BPF_OUT)/bes2600_top.bpf.o: bpf/bes2600_top.bpf.c bpf/core_fixes.bpf.h \
 		bpf/bes2600_top.h include/bes2600/top_event.h \
 		include/bes2600/top_maps.h $(BPF_OUT)/vmlinux.h
-	$(CLANG) -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -I$(BPF_OUT) \
+	$(CLANG) -g -O2 -target bpf -mcpu=v3 -D__TARGET_ARCH_$(ARCH) -I$(BPF_OUT) \
 		-Iinclude -Ibpf -c $< -o $@
 
 $(BPF_OUT)/bes2600_top.skel.h: $(BPF_OUT)/bes2600_top.bpf.o

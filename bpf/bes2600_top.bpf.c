@@ -19,9 +19,20 @@
 #define HARDIRQ_MASK	0x000f0000
 #define SOFTIRQ_OFFSET	0x00000100
 
-const volatile bool stream = true;	/* send records, not only counts */
+const volatile bool stream = true;	/* send records through the ring */
+/*
+ * The dashboard: count every write per instance and writer in inst_stats;
+ * without stream_atomic, an atomic write is sent only when it is out of
+ * bounds (flagged SAMPLED) or its instance has seen a plain write.
+ */
+const volatile bool aggregate;
+const volatile bool stream_atomic = true;
+const volatile __s32 capacity;		/* hw_bufs_used bound, 0: none */
 const volatile bool with_stacks;
 const volatile __u64 wakeup_bytes = 256 * 1024;
+
+__u64 hw_slot[BES2600_MAX_HW];		/* the chip of each instance slot */
+__u32 epoch;				/* userspace's interval number */
 
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
@@ -35,21 +46,13 @@ struct {
 	__uint(value_size, BES2600_MAX_STACK * sizeof(__u64));
 } stacks SEC(".maps");
 
-/* Writers per (instance, context, call site, flavour). */
+/* An array, not a hash: the lookup is inlined, no key is hashed. */
 struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, 4096);
-	__type(key, struct bes2600_writer_key);
-	__type(value, struct bes2600_writer_val);
-} writers SEC(".maps");
-
-/* Last value and totals per counter instance, for the dashboard. */
-struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, 256);
-	__type(key, struct bes2600_inst_key);
-	__type(value, struct bes2600_inst_val);
-} instances SEC(".maps");
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, BES2600_NR_INST);
+	__type(key, __u32);
+	__type(value, struct bes2600_inst_stats);
+} inst_stats SEC(".maps");
 
 /* Records this CPU could not send since its last sent one; and totals. */
 struct {
@@ -59,15 +62,19 @@ struct {
 	__type(value, struct bes2600_cpu_stats);
 } cpu_stats SEC(".maps");
 
+/*
+ * Loads through the BTF pointer of current are plain loads, where the
+ * helpers (comm, pid) would be calls; the per-CPU "/N" suffix of a
+ * kthread's comm is dropped by userspace.
+ */
 static __always_inline void decide_context(struct bes2600_event *e)
 {
 	struct task_struct *t = bpf_get_current_task_btf();
 	int pc = get_preempt_count();
 	unsigned int flags;
-	int i;
 
+	e->pid = t->pid;
 	e->ctx_func = 0;
-	/* Only threads and tasks are named by comm: a helper call saved. */
 	__builtin_memset(e->comm, 0, sizeof(e->comm));
 	if (pc & NMI_MASK) {
 		e->ctx_kind = BES2600_CTX_NMI;
@@ -81,7 +88,6 @@ static __always_inline void decide_context(struct bes2600_event *e)
 		e->ctx_kind = BES2600_CTX_SOFTIRQ;
 		return;
 	}
-	/* A trusted BTF pointer: a plain (CO-RE relocated) load. */
 	flags = t->flags;
 	if (flags & PF_WQ_WORKER) {
 		struct worker *w = current_worker(t);
@@ -90,19 +96,9 @@ static __always_inline void decide_context(struct bes2600_event *e)
 		e->ctx_func = (__u64)BPF_CORE_READ(w, current_func);
 		return;
 	}
-	bpf_get_current_comm(e->comm, sizeof(e->comm));
-	if (flags & PF_KTHREAD) {
-		e->ctx_kind = BES2600_CTX_KTHREAD;
-		/* Per-CPU kthreads are one context: drop the "/N" suffix. */
-		for (i = 0; i < BES2600_COMM_LEN; i++) {
-			if (e->comm[i] == '/')
-				e->comm[i] = '\0';
-			if (!e->comm[i])
-				break;
-		}
-		return;
-	}
-	e->ctx_kind = BES2600_CTX_TASK;
+	__builtin_memcpy(e->comm, t->comm, sizeof(e->comm));
+	e->ctx_kind = flags & PF_KTHREAD ? BES2600_CTX_KTHREAD :
+					   BES2600_CTX_TASK;
 }
 
 static __always_inline struct bes2600_cpu_stats *my_stats(void)
@@ -158,67 +154,121 @@ static __always_inline void submit(void *ctx, struct bes2600_event *e,
 	bpf_ringbuf_submit(e, flags);
 }
 
+static __always_inline void stamp(struct bes2600_event *e)
+{
+	e->ts_ns = bpf_ktime_get_ns();
+	e->cpu = bpf_get_smp_processor_id();
+}
+
 static __always_inline void common(struct bes2600_event *e, __u32 type,
 				   void *hw)
 {
-	e->ts_ns = bpf_ktime_get_ns();
+	stamp(e);
 	e->hw = (__u64)hw;
 	e->type = type;
-	e->cpu = bpf_get_smp_processor_id();
-	e->pid = (__u32)bpf_get_current_pid_tgid();
+	e->flags = 0;
 	__builtin_memset(e->pad, 0, sizeof(e->pad));
 	__builtin_memset(&e->ctr, 0, sizeof(e->ctr));
 	decide_context(e);
 }
 
-static __always_inline void count_writer(const struct bes2600_event *e)
+/* The instance slot of a chip: its own, or the first free one. */
+static __always_inline int hw_slot_of(__u64 hw)
 {
-	struct bes2600_writer_key wk = {};
-	struct bes2600_writer_val *wv, nv = {};
-	struct bes2600_inst_key ik = {};
-	struct bes2600_inst_val *iv, niv = {};
+	__u64 cur;
+	int i;
 
-	wk.hw = e->hw;
-	wk.counter = e->ctr.counter;
-	wk.idx = e->ctr.idx;
-	wk.ctx_kind = e->ctx_kind;
-	wk.atomic = e->ctr.atomic;
-	wk.op = e->ctr.op;
-	wk.ctx_func = e->ctx_func;
-	wk.caller = e->ctr.caller;
-	__builtin_memcpy(wk.comm, e->comm, sizeof(wk.comm));
-	if (e->ctx_kind != BES2600_CTX_KTHREAD &&
-	    e->ctx_kind != BES2600_CTX_TASK)
-		__builtin_memset(wk.comm, 0, sizeof(wk.comm));
-	wv = bpf_map_lookup_elem(&writers, &wk);
-	if (wv) {
-		__sync_fetch_and_add(&wv->count, 1);
-		wv->last_ns = e->ts_ns;
-	} else {
-		nv.count = 1;
-		nv.first_ns = nv.last_ns = e->ts_ns;
-		bpf_map_update_elem(&writers, &wk, &nv, BPF_NOEXIST);
+	for (i = 0; i < BES2600_MAX_HW; i++) {
+		cur = hw_slot[i];
+		if (!cur)
+			cur = __sync_val_compare_and_swap(&hw_slot[i], 0, hw);
+		if (!cur || cur == hw)
+			return i;
 	}
+	return -1;
+}
 
-	ik.hw = e->hw;
-	ik.counter = e->ctr.counter;
-	ik.idx = e->ctr.idx;
-	iv = bpf_map_lookup_elem(&instances, &ik);
-	if (!iv) {
-		niv.min = niv.max = e->ctr.new_;
-		bpf_map_update_elem(&instances, &ik, &niv, BPF_NOEXIST);
-		iv = bpf_map_lookup_elem(&instances, &ik);
-		if (!iv)
+/*
+ * A writer row is claimed by a 64-bit hash of its key, so a lookup is one
+ * compare per row and a claim one cmpxchg; the key fields are filled by
+ * the claimer for userspace to name.
+ */
+static __always_inline __u64 writer_tag(const struct bes2600_event *e)
+{
+	const __u64 k = 0x9e3779b97f4a7c15ULL;
+	__u64 c0, c1, h;
+
+	__builtin_memcpy(&c0, e->comm, 8);
+	__builtin_memcpy(&c1, e->comm + 8, 8);
+	h = (e->ctr.caller ^ e->ctx_func) * k;
+	h = (h ^ c0) * k;
+	h = (h ^ c1) * k;
+	h = (h ^ (e->ctx_kind | (__u64)e->ctr.atomic << 8 |
+		  (__u64)e->ctr.op << 16)) * k;
+	return h | 1;
+}
+
+static __always_inline void count_writer(struct bes2600_inst_stats *is,
+					 const struct bes2600_event *e)
+{
+	__u64 tag = writer_tag(e), cur;
+	struct bes2600_agg_writer *w;
+	int i;
+
+	for (i = 0; i < BES2600_INST_WRITERS; i++) {
+		w = &is->w[i];
+		cur = w->tag;
+		if (!cur) {
+			cur = __sync_val_compare_and_swap(&w->tag, 0, tag);
+			if (!cur) {
+				w->ctx_func = e->ctx_func;
+				w->caller = e->ctr.caller;
+				__builtin_memcpy(w->comm, e->comm,
+						 sizeof(w->comm));
+				w->ctx_kind = e->ctx_kind;
+				w->atomic = e->ctr.atomic;
+				w->op = e->ctr.op;
+				cur = tag;
+			}
+		}
+		if (cur == tag) {
+			__sync_fetch_and_add(&w->count, 1);
 			return;
+		}
 	}
-	__sync_fetch_and_add(&iv->writes, 1);
-	__sync_fetch_and_add(&iv->delta_sum, e->ctr.delta);
-	iv->value = e->ctr.new_;
-	iv->last_ns = e->ts_ns;
-	if (e->ctr.new_ < iv->min)
-		iv->min = e->ctr.new_;
-	if (e->ctr.new_ > iv->max)
-		iv->max = e->ctr.new_;
+	__sync_fetch_and_add(&is->other_writes, 1);
+}
+
+/* Counts a write in inst_stats; returns the instance's flags. */
+static __always_inline __u32 aggregate_write(const struct bes2600_event *e,
+					     struct bes2600_cpu_stats *st)
+{
+	int idx = bes2600_inst_index(hw_slot_of(e->hw), e->ctr.counter,
+				     e->ctr.idx);
+	__u32 key = idx, ep = epoch, s = ep & 1, v = e->ctr.new_;
+	struct bes2600_inst_stats *is;
+
+	is = idx < 0 ? NULL : bpf_map_lookup_elem(&inst_stats, &key);
+	if (!is) {
+		st->unaggregated++;
+		return 0;
+	}
+	__sync_fetch_and_add(&is->writes, 1);
+	__sync_fetch_and_add(&is->delta_sum, e->ctr.delta);
+	is->value = v;
+	/* Tagged ep + 1: a zeroed slot belongs to no interval. */
+	if (is->epoch[s] != ep + 1) {
+		is->epoch[s] = ep + 1;
+		is->min[s] = is->max[s] = v;
+	} else if ((__s32)v < is->min[s]) {
+		is->min[s] = v;
+	} else if ((__s32)v > is->max[s]) {
+		is->max[s] = v;
+	}
+	if (!e->ctr.atomic && !(is->flags & BES2600_INST_PLAIN))
+		is->flags |= BES2600_INST_PLAIN;
+	count_writer(is, e);
+	return is->flags;
 }
 
 static __always_inline void fill_counter(struct bes2600_event *e,
@@ -226,7 +276,8 @@ static __always_inline void fill_counter(struct bes2600_event *e,
 					 int op, int delta, int old, int new,
 					 __u8 atomic, unsigned long caller)
 {
-	common(e, BES2600_EV_COUNTER, hw);
+	e->hw = (__u64)hw;
+	e->type = BES2600_EV_COUNTER;
 	e->ctr.counter = counter;
 	e->ctr.idx = idx;
 	e->ctr.op = op;
@@ -234,7 +285,15 @@ static __always_inline void fill_counter(struct bes2600_event *e,
 	e->ctr.old = old;
 	e->ctr.new_ = new;
 	e->ctr.atomic = atomic;
+	e->ctr.pad2 = 0;
 	e->ctr.caller = caller;
+	decide_context(e);
+}
+
+static __always_inline bool out_of_bounds(__u32 counter, int new)
+{
+	return new < 0 || (capacity > 0 && counter == BES2600_HW_BUFS_USED &&
+			   new > capacity);
 }
 
 static __always_inline int on_counter(void *ctx, __u32 counter, void *hw,
@@ -242,24 +301,45 @@ static __always_inline int on_counter(void *ctx, __u32 counter, void *hw,
 				      int new, __u8 atomic, unsigned long caller)
 {
 	struct bes2600_cpu_stats *st;
-	struct bes2600_event *e;
+	struct bes2600_event tmp, *e;
+	__u32 iflags;
 
-	/* Without a stream (maps only), the record is built on the stack. */
-	if (!stream) {
-		struct bes2600_event tmp = {};
-
-		st = my_stats();
-		if (st)
-			st->events++;
-		fill_counter(&tmp, counter, hw, idx, op, delta, old, new,
-			     atomic, caller);
-		count_writer(&tmp);
+	if (!aggregate) {
+		e = reserve(&st);
+		if (!e)
+			return 0;
+		e->flags = 0;
+		e->pad[0] = e->pad[1] = 0;
+		fill_counter(e, counter, hw, idx, op, delta, old, new, atomic,
+			     caller);
+		stamp(e);
+		submit(ctx, e, st);
 		return 0;
 	}
-	e = reserve(&st);
-	if (!e)
+	/* Counted on the stack; copied to the ring only when it is sent. */
+	st = my_stats();
+	if (!st)
 		return 0;
-	fill_counter(e, counter, hw, idx, op, delta, old, new, atomic, caller);
+	st->events++;
+	__builtin_memset(&tmp, 0, sizeof(tmp));
+	fill_counter(&tmp, counter, hw, idx, op, delta, old, new, atomic,
+		     caller);
+	iflags = aggregate_write(&tmp, st);
+	if (!stream)
+		return 0;
+	if (atomic && !stream_atomic && !(iflags & BES2600_INST_PLAIN)) {
+		if (!out_of_bounds(counter, new))
+			return 0;
+		tmp.flags = BES2600_REC_SAMPLED;
+	}
+	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+	if (!e) {
+		st->lost++;
+		st->lost_total++;
+		return 0;
+	}
+	__builtin_memcpy(e, &tmp, sizeof(*e));
+	stamp(e);
 	submit(ctx, e, st);
 	return 0;
 }

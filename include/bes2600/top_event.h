@@ -34,11 +34,18 @@ enum bes2600_ctx_kind {
 	BES2600_CTX_SOFTIRQ = 2,
 	BES2600_CTX_NMI = 3,
 	BES2600_CTX_WORK = 4,		/* ctx_func: the work function */
-	BES2600_CTX_KTHREAD = 5,	/* comm without the per-CPU suffix */
+	BES2600_CTX_KTHREAD = 5,	/* comm; userspace drops a "/N" suffix */
 	BES2600_CTX_TASK = 6,		/* comm */
 };
 
 #define BES2600_COMM_LEN 16
+
+/*
+ * bes2600_event.flags.  SAMPLED: a counter record sent on its own (an
+ * atomic write out of bounds) while the instance's other atomic writes
+ * were only counted in maps (the dashboard): it is no link of a chain.
+ */
+#define BES2600_REC_SAMPLED 0x1
 
 struct bes2600_event {
 	__u64 ts_ns;		/* bpf_ktime_get_ns() at the event */
@@ -49,7 +56,8 @@ struct bes2600_event {
 	__u32 pid;		/* kernel pid (thread id) */
 	__s32 stack_id;		/* -1 without --stacks */
 	__u8 ctx_kind;		/* enum bes2600_ctx_kind */
-	__u8 pad[3];
+	__u8 flags;		/* BES2600_REC_* */
+	__u8 pad[2];
 	__u32 lost_before;	/* records this CPU failed to send before */
 	char comm[BES2600_COMM_LEN];
 	union {

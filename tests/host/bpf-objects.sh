@@ -7,7 +7,7 @@ cd "$REPO" || exit 1
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
 
-if clang -g -O2 -target bpf -D__TARGET_ARCH_arm64 -Ibuild/bpf -Iinclude -Ibpf \
+if clang -g -O2 -target bpf -mcpu=v3 -D__TARGET_ARCH_arm64 -Ibuild/bpf -Iinclude -Ibpf \
 	-c bpf/bes2600_top.bpf.c -o "$TMP/arm64.bpf.o" 2>"$TMP/err"; then
 	echo "ok - bes2600_top.bpf.c builds for arm64 (CO-RE, one object)"
 else

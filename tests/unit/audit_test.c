@@ -375,6 +375,48 @@ static void test_underflow(void **state)
 	synth_unlink(&s);
 }
 
+/*
+ * The dashboard sends an atomic write alone only when it is out of bounds
+ * (SAMPLED): two such writes do not continue each other, yet they are
+ * underflows, not a lost update, and the instance claims no drift.
+ */
+static void test_sampled_records(void **state)
+{
+	const struct json *f = NULL, *in;
+	struct bes2600_event e;
+	struct synth_out o;
+	struct synth s;
+	struct json *j;
+	uint64_t ts;
+
+	(void)state;
+	synth_open(&s, WINDOW);
+	ts = s.start_ns + MS;
+	e = synth_ctr(ts, WORK, HBU, 0, 2, 0, -1, true, SITE_RELEASE, 1);
+	e.flags = BES2600_REC_SAMPLED;
+	synth_put(&s, &e);
+	e = synth_ctr(ts + 10 * MS, WORK, HBU, 0, 2, 3, -2, true,
+		      SITE_RELEASE, 1);
+	e.flags = BES2600_REC_SAMPLED;
+	synth_put(&s, &e);
+	synth_close(&s);
+	j = synth_replay_json(&s, &o, NULL);
+	assert_int_equal(o.status, AUDIT_FINDINGS);
+	assert_int_equal(count_class(j, "underflow", &f), 1);
+	assert_int_equal(num(f, "count"), 2);
+	assert_int_equal(num(f, "lowest"), -2);
+	assert_int_equal(count_class(j, "lost-update", NULL), 0);
+	assert_int_equal(count_class(j, "drift", NULL), 0);
+	assert_int_equal(json_len(json_get(j, "findings")), 1);
+	in = json_at(json_get(j, "instances"), 0);
+	assert_false(json_get(in, "complete")->b);
+	assert_int_equal(num(in, "drift"), 0);
+	assert_non_null(strstr(o.out, "sent alone by the dashboard"));
+	json_free(j);
+	synth_out_free(&o);
+	synth_unlink(&s);
+}
+
 static void test_overflow_capacity(void **state)
 {
 	const struct json *f = NULL;
@@ -689,6 +731,7 @@ int main(void)
 		cmocka_unit_test(test_repeated_values_reordered),
 		cmocka_unit_test(test_atomic_shuffled_many_seeds),
 		cmocka_unit_test(test_underflow),
+		cmocka_unit_test(test_sampled_records),
 		cmocka_unit_test(test_overflow_capacity),
 		cmocka_unit_test(test_gap_no_claim),
 		cmocka_unit_test(test_suppressions),

@@ -76,6 +76,100 @@ static void test_interval_rates(void **state)
 	analysis_free(a);
 }
 
+static void agg_row(struct bes2600_agg_writer *w, uint8_t kind,
+		    const char *comm, uint64_t func, uint64_t site, int op,
+		    uint64_t count)
+{
+	memset(w, 0, sizeof(*w));
+	w->tag = count * 2 + 1;
+	w->ctx_kind = kind;
+	strncpy(w->comm, comm, sizeof(w->comm));
+	w->ctx_func = func;
+	w->caller = site;
+	w->atomic = 1;
+	w->op = op;
+	w->count = count;
+}
+
+/*
+ * The dashboard's figures from the BPF aggregation: value, min/max of the
+ * epoch that ended, writes per second, writer rows named and merged (a
+ * per-CPU kthread's "/N" copies are one row), writers past the rows BPF
+ * keeps shown as "others".
+ */
+static void test_agg_interval(void **state)
+{
+	static struct bes2600_inst_stats st;
+	struct dash_agg v = { .counter = 0, .idx = 0, .st = &st };
+	const struct dash_inst *in;
+	struct dash d;
+	int i, bh = -1, work = -1, other = -1;
+
+	(void)state;
+	dash_init(&d);
+	st.writes = 300;
+	st.value = 3;
+	st.epoch[0] = 1;		/* epoch 0 ended: slot 0, tag 1 */
+	st.min[0] = 0;
+	st.max[0] = 7;
+	st.other_writes = 20;
+	agg_row(&st.w[0], BES2600_CTX_KTHREAD, "bes2600_bh/0", 0, SITE_ALLOC,
+		1, 100);
+	agg_row(&st.w[1], BES2600_CTX_KTHREAD, "bes2600_bh/1", 0, SITE_ALLOC,
+		1, 50);
+	agg_row(&st.w[2], BES2600_CTX_WORK, "", FN_RX_WORK, SITE_RELEASE, 2,
+		130);
+	dash_take_agg(&d, &v, 1, 0, 1000, NULL);
+	dash_interval(&d, NULL, NULL, 2000 * MS, 0);
+	assert_true(d.agg);
+	in = dash_find(&d, 0, 0);
+	assert_non_null(in);
+	assert_int_equal(in->value, 3);
+	assert_int_equal(in->imin, 0);
+	assert_int_equal(in->imax, 7);
+	assert_true(in->per_s > 149.9 && in->per_s < 150.1);
+	assert_true(d.events_per_s > 499.9 && d.events_per_s < 500.1);
+	assert_int_equal(d.nwriters, 3);
+	for (i = 0; i < d.nwriters; i++) {
+		if (!strcmp(d.writers[i].context, "kthread:bes2600_bh"))
+			bh = i;
+		else if (!strcmp(d.writers[i].context, "others"))
+			other = i;
+		else if (!strncmp(d.writers[i].context, "work:", 5))
+			work = i;
+	}
+	assert_true(bh >= 0 && work >= 0 && other >= 0);
+	assert_int_equal(d.writers[bh].count, 150);
+	assert_true(d.writers[bh].per_s > 74.9 && d.writers[bh].per_s < 75.1);
+	assert_int_equal(d.writers[work].count, 130);
+	assert_int_equal(d.writers[other].count, 20);
+
+	/* Next interval: 60 more writes, none in slot 1's epoch 1 yet... */
+	st.writes = 360;
+	st.w[2].count = 190;
+	dash_take_agg(&d, &v, 1, 1, 1300, NULL);
+	dash_interval(&d, NULL, NULL, 1000 * MS, 0);
+	assert_true(in->per_s > 59.9 && in->per_s < 60.1);
+	assert_true(d.events_per_s > 299.9 && d.events_per_s < 300.1);
+	/* ...so min/max fall back to the value. */
+	assert_int_equal(in->imin, 3);
+	assert_int_equal(in->imax, 3);
+	for (i = 0; i < d.nwriters; i++)
+		if (!strncmp(d.writers[i].context, "work:", 5))
+			assert_true(d.writers[i].per_s > 59.9 &&
+				    d.writers[i].per_s < 60.1);
+		else
+			assert_true(d.writers[i].per_s == 0);
+	/* The records do not count twice in an aggregating session. */
+	{
+		struct bes2600_event e = ev(5000 * MS, BH, 0, 0, 3, 4);
+
+		dash_event(&d, &e);
+		assert_int_equal(in->value, 3);
+		assert_int_equal(d.events, 1300);
+	}
+}
+
 static void test_rate(void **state)
 {
 	(void)state;
@@ -163,6 +257,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_interval_rates),
+		cmocka_unit_test(test_agg_interval),
 		cmocka_unit_test(test_rate),
 		cmocka_unit_test(test_sparkline),
 		cmocka_unit_test(test_jsonl_and_csv),

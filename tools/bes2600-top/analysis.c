@@ -71,6 +71,9 @@ static uint32_t intern_ctx(struct analysis *a, const struct bes2600_event *e)
 	    e->ctx_kind == BES2600_CTX_TASK) {
 		memcpy(key.comm, e->comm, sizeof(key.comm));
 		key.comm[sizeof(key.comm) - 1] = '\0';
+		/* Per-CPU kthreads ("name/N") are one context. */
+		if (e->ctx_kind == BES2600_CTX_KTHREAD && strchr(key.comm, '/'))
+			*strchr(key.comm, '/') = '\0';
 		/* Bytes after the NUL must not split one context in two. */
 		for (i = strlen(key.comm); i < sizeof(key.comm); i++)
 			key.comm[i] = '\0';
@@ -399,6 +402,25 @@ static void timer_event(struct analysis *a, const struct bes2600_event *e)
 	check_timers(in);
 }
 
+/*
+ * A record sent alone (the dashboard counts the other atomic writes in
+ * maps): it proves its own bounds finding, and leaves the chain and the
+ * drift, which it is no part of, alone.
+ */
+static void sampled_event(struct an_instance *in, uint32_t ctx,
+			  const struct bes2600_event *e)
+{
+	struct finding_path p = {
+		.ts = e->ts_ns, .site = e->ctr.caller, .ctx = ctx,
+		.cpu = e->cpu, .pid = thread_ctx(e->ctx_kind) ? e->pid : 0,
+		.stack = e->stack_id, .old = e->ctr.old, .new_ = e->ctr.new_,
+		.op = e->ctr.op, .atomic = !!e->ctr.atomic, .valid = true,
+	};
+
+	in->sampled++;
+	check_bounds(in, &p);
+}
+
 static void counter_event(struct analysis *a, const struct bes2600_event *e)
 {
 	struct an_instance *in;
@@ -411,6 +433,10 @@ static void counter_event(struct analysis *a, const struct bes2600_event *e)
 		return;
 	ctx = intern_ctx(a, e);
 	count_writer(in, ctx, e);
+	if (e->flags & BES2600_REC_SAMPLED) {
+		sampled_event(in, ctx, e);
+		return;
+	}
 	in->writes++;
 	if (e->ctr.atomic)
 		in->atomic_writes++;
@@ -690,6 +716,8 @@ bool analysis_incomplete(const struct analysis *a,
 {
 	size_t i;
 
+	if (in->sampled)
+		return true;
 	for (i = 0; i < a->nspans; i++)
 		if (a->spans[i].to >= in->first_ts &&
 		    a->spans[i].from <= in->last_ts)

@@ -67,6 +67,7 @@ struct an_instance {
 	struct an_writer *writers;
 	size_t nwriters, capw;
 	uint64_t writes, plain_writes, atomic_writes;
+	uint64_t sampled;	/* BES2600_REC_SAMPLED records, not chained */
 	int64_t delta_sum;
 	bool have_value;
 	int32_t first_value, last_value, min, max;	/* in chain order */

@@ -135,6 +135,9 @@ struct bpf_session *bpf_session_open(const struct bpf_session_opts *o,
 		goto fail;
 	}
 	s->skel->rodata->stream = o->stream;
+	s->skel->rodata->aggregate = o->aggregate;
+	s->skel->rodata->stream_atomic = !o->aggregate || o->stream_atomic;
+	s->skel->rodata->capacity = o->capacity;
 	s->skel->rodata->with_stacks = o->stacks;
 	choose_flavour(s->skel, btf);
 	ret = bes2600_top_bpf__load(s->skel);
@@ -248,12 +251,45 @@ int bpf_session_stack(const struct bpf_session *s, int32_t id, uint64_t *ips,
 	return n;
 }
 
-int bpf_session_writers_fd(const struct bpf_session *s)
+uint64_t bpf_session_unaggregated(const struct bpf_session *s)
 {
-	return bpf_map__fd(s->skel->maps.writers);
+	return sum_cpu_stats(s, offsetof(struct bes2600_cpu_stats,
+					 unaggregated));
 }
 
-int bpf_session_instances_fd(const struct bpf_session *s)
+uint64_t bpf_session_hw(const struct bpf_session *s, int hw_slot)
 {
-	return bpf_map__fd(s->skel->maps.instances);
+	if (hw_slot < 0 || hw_slot >= BES2600_MAX_HW)
+		return 0;
+	return __atomic_load_n(&s->skel->bss->hw_slot[hw_slot],
+			       __ATOMIC_RELAXED);
+}
+
+int bpf_session_inst(const struct bpf_session *s, int index,
+		     struct bes2600_inst_stats *st)
+{
+	uint32_t key = index;
+
+	if (bpf_map_lookup_elem(bpf_map__fd(s->skel->maps.inst_stats), &key,
+				st))
+		return -errno;
+	return 0;
+}
+
+int bpf_session_reset_inst(struct bpf_session *s)
+{
+	struct bes2600_inst_stats zero = { 0 };
+	uint32_t key;
+
+	for (key = 0; key < BES2600_NR_INST; key++)
+		if (bpf_map_update_elem(bpf_map__fd(s->skel->maps.inst_stats),
+					&key, &zero, BPF_ANY))
+			return -errno;
+	return 0;
+}
+
+uint32_t bpf_session_next_epoch(struct bpf_session *s)
+{
+	/* The .bss is mapped: the programs see the store at once. */
+	return __atomic_fetch_add(&s->skel->bss->epoch, 1, __ATOMIC_RELAXED);
 }

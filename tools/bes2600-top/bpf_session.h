@@ -16,6 +16,14 @@ struct bpf_session;
 
 struct bpf_session_opts {
 	bool stream;		/* send per-event records (else maps only) */
+	/*
+	 * The dashboard: count writes per instance and writer in maps, and
+	 * with !stream_atomic send an atomic write only when it is out of
+	 * bounds (0 .. capacity) or its instance had a plain write.
+	 */
+	bool aggregate;
+	bool stream_atomic;
+	int32_t capacity;	/* hw_bufs_used bound, 0: none */
 	bool stacks;		/* kernel stack ids in records */
 	bool verbose;		/* libbpf's messages to stderr */
 	/* Called for each record, in ring order (not time order). */
@@ -46,8 +54,17 @@ uint64_t bpf_session_seen(const struct bpf_session *s);
 /* Fills ips[] with the stack of id; returns its depth or -1. */
 int bpf_session_stack(const struct bpf_session *s, int32_t id,
 		      uint64_t *ips, int max);
-/* The map file descriptors, for the dashboard's per-interval reads. */
-int bpf_session_writers_fd(const struct bpf_session *s);
-int bpf_session_instances_fd(const struct bpf_session *s);
+/* Writes the aggregation found no instance slot for, all CPUs. */
+uint64_t bpf_session_unaggregated(const struct bpf_session *s);
+
+/* The aggregation, read once per interval: the chip of a slot (0: none), */
+uint64_t bpf_session_hw(const struct bpf_session *s, int hw_slot);
+/* one instance slot (bes2600_inst_index()): 0 or -errno, */
+int bpf_session_inst(const struct bpf_session *s, int index,
+		     struct bes2600_inst_stats *st);
+/* zeroes them all (the dashboard's "reset"; racy by a write or two), */
+int bpf_session_reset_inst(struct bpf_session *s);
+/* and the interval epoch: starts the next one, returns the one that ended. */
+uint32_t bpf_session_next_epoch(struct bpf_session *s);
 
 #endif /* __BPF_SESSION_H */

@@ -57,6 +57,8 @@ void dash_event(struct dash *d, const struct bes2600_event *e)
 {
 	struct dash_inst *in;
 
+	if (d->agg)
+		return;
 	d->events++;
 	d->ievents++;
 	if (e->type != BES2600_EV_COUNTER ||
@@ -84,44 +86,133 @@ double dash_rate(uint64_t count, double seconds)
 	return seconds > 0 ? count / seconds : 0;
 }
 
-static void interval_writers(struct dash *d, const struct analysis *a,
-			     struct symtab *syms, double secs)
+/* Rows named by (counter, context, site, flavour) are one row. */
+static struct dash_writer *add_row(struct dash_writer *rows, int *n,
+				   const struct dash_writer *w)
 {
+	int k;
+
+	for (k = 0; k < *n; k++)
+		if (!strcmp(rows[k].counter, w->counter) &&
+		    !strcmp(rows[k].context, w->context) &&
+		    !strcmp(rows[k].site, w->site) &&
+		    rows[k].atomic == w->atomic) {
+			rows[k].count += w->count;
+			return &rows[k];
+		}
+	if (*n == DASH_MAX_WRITERS)
+		return NULL;
+	rows[*n] = *w;
+	return &rows[(*n)++];
+}
+
+static int analysis_writers(const struct analysis *a, struct symtab *syms,
+			    struct dash_writer *rows)
+{
+	struct dash_writer w;
 	size_t i, j;
 	int n = 0;
 
 	for (i = 0; a && i < a->ninst; i++) {
 		const struct an_instance *in = a->inst[i];
 
-		for (j = 0; j < in->nwriters && n < DASH_MAX_WRITERS; j++) {
-			const struct an_writer *w = &in->writers[j];
-			struct dash_writer *dw = &d->writers[n];
-			uint64_t prev = 0;
-			int k;
-
-			instance_name(dw->counter, sizeof(dw->counter), in);
-			ctx_name(dw->context, sizeof(dw->context), a, w->ctx,
-				 syms);
-			site_name(dw->site, sizeof(dw->site), w->site, syms);
-			dw->atomic = w->atomic;
-			/* Same row as last interval? Its count then is the base. */
-			for (k = 0; k < d->nwriters; k++)
-				if (!strcmp(d->writers[k].counter, dw->counter) &&
-				    !strcmp(d->writers[k].context, dw->context) &&
-				    !strcmp(d->writers[k].site, dw->site) &&
-				    d->writers[k].atomic == dw->atomic) {
-					prev = d->prev_wcount[k];
-					break;
-				}
-			d->prev_wcount[n] = prev;
-			dw->count = w->count;
-			dw->per_s = dash_rate(w->count - prev, secs);
-			n++;
+		for (j = 0; j < in->nwriters; j++) {
+			memset(&w, 0, sizeof(w));
+			instance_name(w.counter, sizeof(w.counter), in);
+			ctx_name(w.context, sizeof(w.context), a,
+				 in->writers[j].ctx, syms);
+			site_name(w.site, sizeof(w.site), in->writers[j].site,
+				  syms);
+			w.atomic = in->writers[j].atomic;
+			w.count = in->writers[j].count;
+			add_row(rows, &n, &w);
 		}
 	}
-	for (i = 0; i < (size_t)n; i++)
-		d->prev_wcount[i] = d->writers[i].count;
+	return n;
+}
+
+/* The interval's writer rates: a row's count last interval is its base. */
+static void interval_writers(struct dash *d, const struct dash_writer *rows,
+			     int n, double secs)
+{
+	uint64_t prev[DASH_MAX_WRITERS];
+	int i, k;
+
+	for (i = 0; i < n; i++) {
+		prev[i] = 0;
+		for (k = 0; k < d->nwriters; k++)
+			if (!strcmp(d->writers[k].counter, rows[i].counter) &&
+			    !strcmp(d->writers[k].context, rows[i].context) &&
+			    !strcmp(d->writers[k].site, rows[i].site) &&
+			    d->writers[k].atomic == rows[i].atomic) {
+				prev[i] = d->writers[k].count;
+				break;
+			}
+	}
+	for (i = 0; i < n; i++) {
+		d->writers[i] = rows[i];
+		d->writers[i].per_s = dash_rate(rows[i].count - prev[i], secs);
+	}
 	d->nwriters = n;
+}
+
+void dash_take_agg(struct dash *d, const struct dash_agg *v, int n,
+		   uint32_t ended_epoch, uint64_t seen, struct symtab *syms)
+{
+	unsigned int slot = ended_epoch & 1;
+	struct dash_writer w;
+	int i, j, nw = 0;
+
+	d->agg = true;
+	d->ievents = seen - d->agg_seen;
+	d->events = d->agg_seen = seen;
+	for (i = 0; i < n; i++) {
+		const struct bes2600_inst_stats *st = v[i].st;
+		struct dash_inst *in;
+
+		if (!st->writes)
+			continue;
+		in = get_inst(d, v[i].counter, v[i].idx);
+		if (!in)
+			continue;
+		in->seen = true;
+		in->value = st->value;
+		in->iwrites = st->writes - in->writes;
+		in->writes = st->writes;
+		/* No write in the interval: dash_interval() keeps the value. */
+		in->iseen = st->epoch[slot] == ended_epoch + 1;
+		if (in->iseen) {
+			in->imin = st->min[slot];
+			in->imax = st->max[slot];
+		}
+		for (j = 0; j <= BES2600_INST_WRITERS; j++) {
+			const struct bes2600_agg_writer *aw = &st->w[j];
+
+			memset(&w, 0, sizeof(w));
+			counter_name(w.counter, sizeof(w.counter),
+				     v[i].counter, v[i].idx);
+			if (j == BES2600_INST_WRITERS) {
+				/* Writers past the rows BPF keeps. */
+				if (!st->other_writes)
+					continue;
+				snprintf(w.context, sizeof(w.context), "others");
+				snprintf(w.site, sizeof(w.site), "-");
+				w.count = st->other_writes;
+			} else {
+				if (!aw->tag)
+					continue;
+				ctx_parts_name(w.context, sizeof(w.context),
+					       aw->ctx_kind, aw->ctx_func,
+					       aw->comm, syms);
+				site_name(w.site, sizeof(w.site), aw->caller,
+					  syms);
+				w.atomic = aw->atomic;
+				w.count = aw->count;
+			}
+			add_row(d->next_writers, &nw, &w);
+		}
+	}
+	d->nnext_writers = nw;
 }
 
 void dash_interval(struct dash *d, const struct analysis *a,
@@ -152,7 +243,9 @@ void dash_interval(struct dash *d, const struct analysis *a,
 			in->nspark++;
 		in->spark[in->nspark - 1] = in->value;
 	}
-	interval_writers(d, a, syms, secs);
+	if (!d->agg)
+		d->nnext_writers = analysis_writers(a, syms, d->next_writers);
+	interval_writers(d, d->next_writers, d->nnext_writers, secs);
 	if (!a)
 		return;
 	rxwork_figures(&a->rx, analysis_duration(a), &f);

@@ -12,7 +12,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include <bes2600/top_event.h>
+#include <bes2600/top_maps.h>
 
 struct analysis;
 struct symtab;
@@ -63,9 +63,14 @@ struct dash {
 	uint64_t drops;
 	double interval_s;		/* length of the last interval */
 	uint64_t intervals;
+	/* true: instances and writers come from the BPF aggregation */
+	bool agg;
+	/* the interval's writer rows, before their rates */
+	struct dash_writer next_writers[DASH_MAX_WRITERS];
+	int nnext_writers;
+	uint64_t agg_seen;		/* events seen, all CPUs */
 	/* previous totals, for the interval's rates */
 	uint64_t prev_runs, prev_packets, prev_queue, prev_redisp;
-	uint64_t prev_wcount[DASH_MAX_WRITERS];
 };
 
 enum dash_format { DASH_TEXT, DASH_CSV, DASH_JSONL };
@@ -73,6 +78,22 @@ enum dash_format { DASH_TEXT, DASH_CSV, DASH_JSONL };
 void dash_init(struct dash *d);
 /* Every record, before or after the analysis sees it. */
 void dash_event(struct dash *d, const struct bes2600_event *e);
+
+/* One instance slot of the BPF aggregation, read at an interval's end. */
+struct dash_agg {
+	uint32_t counter;
+	int32_t idx;
+	const struct bes2600_inst_stats *st;
+};
+
+/*
+ * A session that aggregates in BPF maps: the instances' values, interval
+ * min/max (of the epoch that ended), writes, writers and the events seen
+ * come from the maps, and the records only feed the analysis.  Call it
+ * before dash_interval(); it sets d->agg.
+ */
+void dash_take_agg(struct dash *d, const struct dash_agg *v, int n,
+		   uint32_t ended_epoch, uint64_t seen, struct symtab *syms);
 /*
  * Closes an interval of interval_ns: rates, min/max, sparklines, writers
  * (from the analysis' writers tables) and the sdio_rx_work figures.

@@ -53,14 +53,21 @@ void ctx_name(char *buf, size_t len, const struct analysis *a, uint32_t ctx,
 	      struct symtab *syms)
 {
 	const struct an_ctx *c;
-	char tmp[NAME_LEN];
 
 	if (ctx >= a->nctx) {
 		snprintf(buf, len, "unknown");
 		return;
 	}
 	c = &a->ctxs[ctx];
-	switch (c->kind) {
+	ctx_parts_name(buf, len, c->kind, c->func, c->comm, syms);
+}
+
+void ctx_parts_name(char *buf, size_t len, uint8_t kind, uint64_t func,
+		    const char *comm, struct symtab *syms)
+{
+	char tmp[NAME_LEN];
+
+	switch (kind) {
 	case BES2600_CTX_HARDIRQ:
 		snprintf(buf, len, "hardirq");
 		break;
@@ -71,19 +78,22 @@ void ctx_name(char *buf, size_t len, const struct analysis *a, uint32_t ctx,
 		snprintf(buf, len, "nmi");
 		break;
 	case BES2600_CTX_WORK:
-		symtab_name(syms, c->func, tmp, sizeof(tmp));
+		symtab_name(syms, func, tmp, sizeof(tmp));
 		snprintf(buf, len, "work:%s", tmp);
 		break;
 	case BES2600_CTX_KTHREAD:
-		clean_comm(tmp, sizeof(tmp), c->comm);
+		clean_comm(tmp, sizeof(tmp), comm);
+		/* Per-CPU kthreads ("name/N") are one context. */
+		if (strchr(tmp, '/'))
+			*strchr(tmp, '/') = '\0';
 		snprintf(buf, len, "kthread:%s", tmp);
 		break;
 	case BES2600_CTX_TASK:
-		clean_comm(tmp, sizeof(tmp), c->comm);
+		clean_comm(tmp, sizeof(tmp), comm);
 		snprintf(buf, len, "task:%s", tmp);
 		break;
 	default:
-		snprintf(buf, len, "context-%u", c->kind);
+		snprintf(buf, len, "context-%u", kind);
 		break;
 	}
 }

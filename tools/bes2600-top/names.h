@@ -23,6 +23,9 @@ void counter_name(char *buf, size_t len, uint32_t counter, int32_t idx);
 void instance_name(char *buf, size_t len, const struct an_instance *in);
 void ctx_name(char *buf, size_t len, const struct analysis *a, uint32_t ctx,
 	      struct symtab *syms);
+/* The same name from a context's parts (the BPF aggregation's rows). */
+void ctx_parts_name(char *buf, size_t len, uint8_t kind, uint64_t func,
+		    const char *comm, struct symtab *syms);
 void site_name(char *buf, size_t len, uint64_t addr, struct symtab *syms);
 const char *op_name(int op);
 

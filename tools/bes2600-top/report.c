@@ -252,7 +252,10 @@ static void print_writers(FILE *f, const struct analysis *a,
 						      in->timer_unmatched))
 		fprintf(f, "  timer decisions: %" PRIu64 " checked, %" PRIu64 " without their decrement in the stream\n",
 			in->timer_decisions, in->timer_unmatched);
-	if (analysis_incomplete(a, in))
+	if (in->sampled)
+		fprintf(f, "  incomplete: %" PRIu64 " out-of-bounds %s sent alone by the dashboard (its other atomic writes were only counted)\n",
+			in->sampled, plural(in->sampled, "write", "writes"));
+	else if (analysis_incomplete(a, in))
 		fprintf(f, "  incomplete: records were lost while it was written (see DROPS)\n");
 }
 

@@ -234,6 +234,12 @@ static int reset_model(struct top *t)
 	analysis_free(t->an);
 	t->an = analysis_new(&cfg);
 	dash_init(&t->d);
+	/* The BPF aggregation restarts with the model. */
+	if (t->s) {
+		t->d.agg_seen = bpf_session_seen(t->s);
+		if (bpf_session_reset_inst(t->s))
+			return -1;
+	}
 	memset(t->v.seen_at, 0, sizeof(t->v.seen_at));
 	t->nfindings = 0;
 	return t->an ? 0 : -1;
@@ -264,8 +270,13 @@ static void dump_flight(struct top *t, const char *why)
 
 static int try_attach(struct top *t, char *why, size_t len)
 {
+	/*
+	 * Counts in BPF maps, records only for what the analysis needs:
+	 * plain writes, out-of-bounds atomic ones, sdio_rx_work and timers.
+	 */
 	struct bpf_session_opts so = {
-		.stream = true, .verbose = t->o.verbose,
+		.stream = true, .aggregate = true, .stream_atomic = false,
+		.capacity = AN_DEFAULT_CAPACITY, .verbose = t->o.verbose,
 		.on_event = on_event, .ctx = t,
 	};
 	struct bpf_session_error err = { 0 };
@@ -287,6 +298,28 @@ static int try_attach(struct top *t, char *why, size_t len)
 		     &t->v.capacity);
 	t->v.mode = bpf_session_attach_mode(t->s);
 	return 0;
+}
+
+/* The interval's figures from the BPF aggregation (the first chip). */
+static void take_agg(struct top *t)
+{
+	static struct bes2600_inst_stats st[BES2600_NR_COUNTERS *
+					    BES2600_MAX_IDX];
+	struct dash_agg v[BES2600_NR_COUNTERS * BES2600_MAX_IDX];
+	uint32_t ended = bpf_session_next_epoch(t->s), c;
+	int i, n = 0;
+
+	for (c = 0; c < BES2600_NR_COUNTERS; c++)
+		for (i = 0; i < BES2600_MAX_IDX; i++) {
+			if (bpf_session_inst(t->s, bes2600_inst_index(0, c, i),
+					     &st[n]))
+				continue;
+			v[n].counter = c;
+			v[n].idx = i;
+			v[n].st = &st[n];
+			n++;
+		}
+	dash_take_agg(&t->d, v, n, ended, bpf_session_seen(t->s), t->syms);
 }
 
 /* The sysfs directory of the driver: a new inode for every load. */
@@ -440,8 +473,11 @@ static int run(struct top *t)
 		now = now_ns();
 		if (now < next)
 			continue;
+		if (state == ATTACHED)
+			take_agg(t);
 		dash_interval(&t->d, state == ATTACHED ? t->an : NULL, t->syms,
-			      now - last, t->s ? bpf_session_lost(t->s) : 0);
+			      now - last, t->s ? bpf_session_lost(t->s) +
+			      bpf_session_unaggregated(t->s) : 0);
 		last = now;
 		next = now + t->o.interval_s * 1e9;
 		t->v.now_s = (now - start) / 1e9;
