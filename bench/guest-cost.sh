@@ -11,78 +11,74 @@ TOP=$LAB_REPO/build/bes2600-top/bes2600-top
 OUT=${VM_OUTDIR:-/tmp}/bench
 FRAMES=${FRAMES:-6000}
 RATE=${RATE:-600}
-mkdir -p "$OUT"
+# What the tools write during a measurement goes to the guest's tmpfs:
+# a write to the 9p output share costs more than the tools themselves.
+RUN=/tmp/bench-run
+mkdir -p "$OUT" "$RUN"
 
-# Prints "events bpf_ns user_ns" of the tool running as PID.
+# Prints "events bpf_ns user_ns busy_ns" of the tool running as PID (0:
+# none): busy_ns is the CPU time all CPUs were not idle, whoever ran.
 tool_cpu() {
 	/usr/bin/python3 "$(dirname "$0")/tool_cpu.py" "$1"
 }
 
-# measure NAME PATTERN CMD...: starts the tool, waits until it says
-# PATTERN (attached), sends the load, prints "events bpf_ns user_ns".
+# measure NAME PATTERN CMD...: starts the tool (none without CMD), waits
+# until it says PATTERN (attached), sends the load, prints
+# "events bpf_ns user_ns busy_ns".
 measure() {
-	local name=$1 pat=$2 pid a b
+	local name=$1 pat=$2 pid=0 a b
 	shift 2
-	"$@" >"$OUT/$name.out" 2>"$OUT/$name.err" &
-	pid=$!
-	for _ in $(seq 120); do
-		grep -q "$pat" "$OUT/$name.out" "$OUT/$name.err" 2>/dev/null && break
-		sleep 0.5
-	done
+	if [ $# -gt 0 ]; then
+		"$@" >"$RUN/$name.out" 2>"$RUN/$name.err" &
+		pid=$!
+		for _ in $(seq 120); do
+			grep -q "$pat" "$RUN/$name.out" "$RUN/$name.err" 2>/dev/null && break
+			sleep 0.5
+		done
+	fi
 	sleep 1
 	a=$(tool_cpu "$pid")
 	lab_generate "$FRAMES" 1000 "$RATE" 120 || echo "# $name: generator did not finish" >&2
 	sleep 1
 	b=$(tool_cpu "$pid")
-	kill -INT "$pid"
-	sleep 1
-	kill -INT "$pid" 2>/dev/null
-	wait "$pid"
-	echo "$a $b" | awk '{ printf "%d %.0f %.0f\n", $4 - $1, $5 - $2, $6 - $3 }'
+	if [ "$pid" != 0 ]; then
+		kill -INT "$pid"
+		sleep 1
+		kill -INT "$pid" 2>/dev/null
+		wait "$pid"
+	fi
+	echo "$a $b" | awk '{ printf "%d %.0f %.0f %.0f\n", $5 - $1, $6 - $2, $7 - $3, $8 - $4 }'
 }
 
 sysctl -qw kernel.bpf_stats_enabled=1
 lab_load c-v2 0 || exit 1
-echo "load: $FRAMES frames of 1000 B at $RATE frames/s (c-v2), twice per tool, interleaved"
-declare -A tot
-for round in 1 2; do
-	for tool in bpftrace audit dashboard; do
+ROUNDS=${ROUNDS:-3}
+: >"$OUT/cost.raw"
+echo "load: $FRAMES frames of 1000 B at $RATE frames/s (c-v2), $ROUNDS rounds, tools interleaved"
+for round in $(seq "$ROUNDS"); do
+	for tool in none bpftrace audit dashboard; do
 		case $tool in
+		none) r=$(measure none "") ;;
 		bpftrace) r=$(measure bpftrace "^BEGIN" bpftrace -e \
 			'BEGIN { printf("BEGIN\n"); } tracepoint:bes2600:* { @[probe] = count(); }') ;;
-		audit) r=$(measure audit "attached to" "$TOP" audit -v -o "$OUT/audit$round.json") ;;
+		audit) r=$(measure audit "attached to" "$TOP" audit -v -o "$RUN/audit$round.json") ;;
 		dashboard) r=$(measure dashboard "attached to" "$TOP" -b -d 1) ;;
 		esac
-		tot[$tool]="${tot[$tool]:-} $r"
+		echo "$round $tool $r" >>"$OUT/cost.raw"
 	done
 done
 drops=$(/usr/bin/python3 -c 'import json, sys
-print(sum(json.load(open(f))["drops"]["total"] for f in sys.argv[1:]))' "$OUT"/audit[12].json)
+print(sum(json.load(open(f))["drops"]["total"] for f in sys.argv[1:]))' "$RUN"/audit[0-9]*.json)
 lab_unload
 sysctl -qw kernel.bpf_stats_enabled=0
-
-printf "%-30s %9s %11s %11s %11s %8s\n" "" "events" "BPF ns/ev" "user ns/ev" "total ns/ev" "x bpftrace"
-for tool in bpftrace audit dashboard; do
-	echo "$tool ${tot[$tool]}"
-done | awk '{
-	e = $2 + $5; b = $3 + $6; u = $4 + $7
-	name[NR] = $1; ev[NR] = e; bpf[NR] = e ? b / e : 0; usr[NR] = e ? u / e : 0
-} END {
-	label["bpftrace"] = "bpftrace @[probe] = count()"
-	label["audit"] = "bes2600-top audit"
-	label["dashboard"] = "bes2600-top -b (dashboard)"
-	for (i = 1; i <= NR; i++)
-		printf "%-30s %9d %11.0f %11.0f %11.0f %8.2f\n", label[name[i]], ev[i],
-			bpf[i], usr[i], bpf[i] + usr[i], (bpf[i] + usr[i]) / (bpf[1] + usr[1])
-	print "targets: audit <= 2.00 x bpftrace, dashboard <= 1.00 x bpftrace"
-}'
+/usr/bin/python3 "$(dirname "$0")/cost_table.py" "$OUT/cost.raw"
 echo "audit drops: $drops"
 
 # Drops against the event rate: the generator's rate rises to the most
 # the lab's chip takes (rate=0) under TCG.
 echo
 printf "%-12s %10s %12s %8s\n" "rate f/s" "MB/s" "events/s" "drops"
-for r in 1000 2000 4000 0; do
+for r in ${RATES-1000 2000 4000 0}; do
 	lab_load c-v2 0 || exit 1
 	echo reset >"$LAB_DBG/stats"
 	"$TOP" audit -o "$OUT/rate.json" -- bash -c \

@@ -63,8 +63,9 @@ static __always_inline struct worker *current_worker(struct task_struct *t)
 {
 	struct kthread *kt;
 
+	/* t is a BTF pointer: a plain load where the field exists. */
 	if (bpf_core_field_exists(t->worker_private))
-		kt = BPF_CORE_READ(t, worker_private);
+		kt = t->worker_private;
 	else
 		kt = (void *)BPF_CORE_READ((struct task_struct___old *)t,
 					   set_child_tid);

@@ -170,6 +170,40 @@ static void test_agg_interval(void **state)
 	}
 }
 
+/*
+ * The dashboard does not stream atomic writes, so no chain passes the
+ * pending-count timer decisions: they must still be decided (from their
+ * own read-back) as the stream goes on, not pile up until the end.
+ */
+static void test_timers_without_chain(void **state)
+{
+	struct an_config cfg = { .window_ns = 50 * MS, .capacity = 16 };
+	struct analysis *a = analysis_new(&cfg);
+	struct bes2600_event e;
+	const struct an_instance *in;
+	size_t i, cta = 0;
+
+	(void)state;
+	assert_non_null(a);
+	for (i = 0; i < 2000; i++) {
+		e = ev(1000 * MS + i * 5 * MS, WORK, 2, 0, 1, 0);
+		e.type = BES2600_EV_PENDING_TIMER;
+		memset(&e.ctr, 0, sizeof(e.ctr));
+		e.timer.count = 0;
+		e.timer.now = i == 100 ? 1 : 0;	/* one stale decision */
+		analysis_feed(a, &e);
+	}
+	assert_int_equal(a->ninst, 1);
+	in = a->inst[0];
+	/* 50 ms window + 50 ms lag at one timer per 5 ms: about 20 wait. */
+	assert_true(in->ntimers <= 25);
+	for (i = 0; i < a->findings.n; i++)
+		if (a->findings.v[i].cls == FC_CHECK_THEN_ACT)
+			cta += a->findings.v[i].count;
+	assert_int_equal(cta, 1);
+	analysis_free(a);
+}
+
 static void test_rate(void **state)
 {
 	(void)state;
@@ -258,6 +292,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_interval_rates),
 		cmocka_unit_test(test_agg_interval),
+		cmocka_unit_test(test_timers_without_chain),
 		cmocka_unit_test(test_rate),
 		cmocka_unit_test(test_sparkline),
 		cmocka_unit_test(test_jsonl_and_csv),

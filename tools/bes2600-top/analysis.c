@@ -309,7 +309,13 @@ static void check_timers(struct an_instance *in)
 		const struct finding_path *d = NULL, *w = NULL, *h;
 		size_t i;
 
-		if (!a->finished && (chain_horizon(&in->chain) <= t->ts ||
+		/*
+		 * Without chained writes (the dashboard counts atomic ones in
+		 * maps) no chain will pass it: the timer's own read-back
+		 * decides, once the stream is past it.
+		 */
+		if (!a->finished && ((in->writes &&
+				      chain_horizon(&in->chain) <= t->ts) ||
 				     a->last_ts < t->ts + settled))
 			break;
 		/*

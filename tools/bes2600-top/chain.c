@@ -109,10 +109,11 @@ static void scratch_free(struct chain_scratch *s)
 
 void chain_free(struct chain *c)
 {
-	free(c->buf);
+	free(c->mem);
 	free(c->quiet);
 	scratch_free(c->s);
-	c->buf = NULL;
+	c->buf = c->mem = NULL;
+	c->off = 0;
 	c->quiet = NULL;
 	c->s = NULL;
 	c->n = c->cap = c->quiet_n = c->quiet_cap = 0;
@@ -521,10 +522,21 @@ static void drop_taken(struct chain *c, const bool *take, size_t upto)
 	c->serial_n = 0;
 }
 
+/* Drops the q oldest (already committed) events. */
+static void drop_front(struct chain *c, size_t q)
+{
+	c->buf += q;
+	c->off += q;
+	c->n -= q;
+	if (!c->n) {
+		c->buf = c->mem;
+		c->off = 0;
+	}
+}
+
 static void drop_first(struct chain *c)
 {
-	memmove(c->buf, c->buf + 1, (c->n - 1) * sizeof(*c->buf));
-	c->n--;
+	drop_front(c, 1);
 	c->serial_n = 0;
 }
 
@@ -683,8 +695,7 @@ static size_t commit_serial(struct chain *c, uint64_t arrived)
 	}
 	for (p = 0; p < q; p++)
 		commit(c, &c->buf[p].ev, CHAIN_SERIAL);
-	memmove(c->buf, c->buf + q, (c->n - q) * sizeof(*c->buf));
-	c->n -= q;
+	drop_front(c, q);
 	c->serial_n -= q;
 	return q;
 }
@@ -821,14 +832,26 @@ int chain_add(struct chain *c, const struct chain_event *e)
 {
 	size_t i;
 
-	if (c->n == c->cap) {
-		size_t cap = c->cap ? c->cap * 2 : 64;
-		struct chain_slot *b = realloc(c->buf, cap * sizeof(*b));
+	if (c->off + c->n == c->cap) {
+		/*
+		 * Committed events leave from the front by moving buf; the
+		 * rest moves down once the buffer is at most half full, so
+		 * each event moves O(1) times; otherwise the buffer grows.
+		 */
+		if (c->off && c->n <= c->cap / 2) {
+			memmove(c->mem, c->buf, c->n * sizeof(*c->buf));
+			c->buf = c->mem;
+			c->off = 0;
+		} else {
+			size_t cap = c->cap ? c->cap * 2 : 64;
+			struct chain_slot *b = realloc(c->mem, cap * sizeof(*b));
 
-		if (!b)
-			return -1;
-		c->buf = b;
-		c->cap = cap;
+			if (!b)
+				return -1;
+			c->mem = b;
+			c->buf = b + c->off;
+			c->cap = cap;
+		}
 	}
 	/* Records come nearly sorted: insert from the end. */
 	i = c->n;

@@ -90,8 +90,11 @@ struct chain {
 	uint64_t committed_maxts;	/* newest stamp in the chain so far */
 	bool have_cur;
 	int32_t cur;
-	struct chain_slot *buf;	/* undecided, sorted by ts */
+	struct chain_slot *buf;	/* undecided, sorted by ts: mem + off */
 	size_t n, cap;
+	/* Committing from the front moves buf, not the events behind it. */
+	struct chain_slot *mem;
+	size_t off;
 	size_t serial_n;	/* buf[0..serial_n) follow each other from cur */
 	uint64_t next_key;
 	struct chain_event hist[CHAIN_HISTORY];	/* recently committed, ring */

@@ -89,8 +89,8 @@ struct dash_agg {
 /*
  * A session that aggregates in BPF maps: the instances' values, interval
  * min/max (of the epoch that ended), writes, writers and the events seen
- * come from the maps, and the records only feed the analysis.  Call it
- * before dash_interval(); it sets d->agg.
+ * come from the maps, and the records only feed the analysis.  Set d->agg
+ * before the first record; call it before each dash_interval().
  */
 void dash_take_agg(struct dash *d, const struct dash_agg *v, int n,
 		   uint32_t ended_epoch, uint64_t seen, struct symtab *syms);

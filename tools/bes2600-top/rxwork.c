@@ -28,11 +28,11 @@ void rxwork_init(struct rxwork *r, uint64_t window_ns)
 
 void rxwork_free(struct rxwork *r)
 {
-	free(r->buf);
+	free(r->mem);
 	free(r->hws);
-	r->buf = NULL;
+	r->buf = r->mem = NULL;
 	r->hws = NULL;
-	r->n = r->cap = r->nhw = 0;
+	r->n = r->cap = r->off = r->nhw = 0;
 }
 
 void rx_hist_add(struct rx_hist *h, uint64_t v)
@@ -161,14 +161,23 @@ int rxwork_add(struct rxwork *r, const struct bes2600_event *e)
 {
 	size_t i, k;
 
-	if (r->n == r->cap) {
-		size_t cap = r->cap ? r->cap * 2 : 64;
-		struct bes2600_event *b = realloc(r->buf, cap * sizeof(*b));
+	if (r->off + r->n == r->cap) {
+		/* Processed events leave by moving buf: see chain_add(). */
+		if (r->off && r->n <= r->cap / 2) {
+			memmove(r->mem, r->buf, r->n * sizeof(*r->buf));
+			r->buf = r->mem;
+			r->off = 0;
+		} else {
+			size_t cap = r->cap ? r->cap * 2 : 64;
+			struct bes2600_event *b = realloc(r->mem,
+							  cap * sizeof(*b));
 
-		if (!b)
-			return -1;
-		r->buf = b;
-		r->cap = cap;
+			if (!b)
+				return -1;
+			r->mem = b;
+			r->buf = b + r->off;
+			r->cap = cap;
+		}
 	}
 	i = r->n;
 	while (i > 0 && r->buf[i - 1].ts_ns > e->ts_ns) {
@@ -182,9 +191,12 @@ int rxwork_add(struct rxwork *r, const struct bes2600_event *e)
 	for (k = 0; k < r->n && r->buf[k].ts_ns + r->window_ns <= r->newest;
 	     k++)
 		process(r, &r->buf[k]);
-	if (k) {
-		memmove(r->buf, r->buf + k, (r->n - k) * sizeof(*r->buf));
-		r->n -= k;
+	r->buf += k;
+	r->off += k;
+	r->n -= k;
+	if (!r->n) {
+		r->buf = r->mem;
+		r->off = 0;
 	}
 	return 0;
 }
@@ -196,6 +208,8 @@ void rxwork_flush(struct rxwork *r)
 	for (i = 0; i < r->n; i++)
 		process(r, &r->buf[i]);
 	r->n = 0;
+	r->buf = r->mem;
+	r->off = 0;
 }
 
 void rxwork_figures(const struct rxwork *r, uint64_t duration_ns,

@@ -27,8 +27,10 @@ struct rx_hw;
 
 struct rxwork {
 	uint64_t window_ns;
-	struct bes2600_event *buf;	/* reorder buffer, sorted by ts */
+	struct bes2600_event *buf;	/* reorder buffer, sorted by ts: mem + off */
 	size_t n, cap;
+	struct bes2600_event *mem;
+	size_t off;
 	uint64_t newest;
 	struct rx_hw *hws;
 	size_t nhw;

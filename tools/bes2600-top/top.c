@@ -234,6 +234,7 @@ static int reset_model(struct top *t)
 	analysis_free(t->an);
 	t->an = analysis_new(&cfg);
 	dash_init(&t->d);
+	t->d.agg = true;	/* the records only feed the analysis */
 	/* The BPF aggregation restarts with the model. */
 	if (t->s) {
 		t->d.agg_seen = bpf_session_seen(t->s);
