@@ -92,6 +92,20 @@ bool audit_running(struct audit_run *run)
 	return true;
 }
 
+int audit_wait_ms(const struct audit_run *run, int max_ms)
+{
+	const struct audit_opts *o = run->opts;
+	uint64_t now = audit_now_ns(), end;
+
+	if (o->duration_s <= 0)
+		return max_ms;
+	end = run->start_ns + o->duration_s * 1e9;
+	if (now >= end)
+		return 0;
+	return end - now < max_ms * 1000000ULL ?
+	       (int)((end - now + 999999) / 1000000) : max_ms;
+}
+
 void audit_end(struct audit_run *run, uint64_t lost_total,
 	       audit_stack_fn get_stack, void *ctx)
 {

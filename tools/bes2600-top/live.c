@@ -47,7 +47,12 @@ int live_audit_run(struct audit_run *run)
 		return -1;
 	}
 	while (audit_running(run)) {
-		if (bpf_session_poll(s, 100) < 0 && !*run->stop) {
+		/*
+		 * Records wake it in batches; signals (Ctrl-C, the command's
+		 * end) cut the wait short; -d ends it on time.
+		 */
+		if (bpf_session_poll(s, audit_wait_ms(run, 1000)) < 0 &&
+		    !*run->stop) {
 			snprintf(run->reason, sizeof(run->reason),
 				 "reading the ring buffer failed");
 			break;

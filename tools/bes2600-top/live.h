@@ -91,6 +91,8 @@ void audit_on_event(void *run, const struct bes2600_event *e);
 int audit_start_command(struct audit_run *run);
 /* False once the audit should end (see above). */
 bool audit_running(struct audit_run *run);
+/* How long to wait for records: max_ms, or less when -d ends sooner. */
+int audit_wait_ms(const struct audit_run *run, int max_ms);
 typedef int (*audit_stack_fn)(void *ctx, int32_t id, uint64_t *ips, int max);
 void audit_end(struct audit_run *run, uint64_t lost_total,
 	       audit_stack_fn get_stack, void *ctx);

@@ -21,6 +21,11 @@ static void on_signal(int sig)
 	runner_stop = 1;
 }
 
+static void on_child(int sig)
+{
+	(void)sig;
+}
+
 int runner_signals(void)
 {
 	struct sigaction sa;
@@ -29,6 +34,14 @@ int runner_signals(void)
 	sa.sa_handler = on_signal;
 	sigemptyset(&sa.sa_mask);
 	if (sigaction(SIGINT, &sa, NULL) || sigaction(SIGTERM, &sa, NULL))
+		return -1;
+	/*
+	 * The command's end interrupts the audit's wait for records (a
+	 * poll is never restarted); SA_RESTART spares every other call.
+	 */
+	sa.sa_handler = on_child;
+	sa.sa_flags = SA_RESTART | SA_NOCLDSTOP;
+	if (sigaction(SIGCHLD, &sa, NULL))
 		return -1;
 	return 0;
 }
@@ -58,6 +71,7 @@ int runner_start(struct runner *r, char *const argv[], char *err,
 	if (!r->pid) {
 		signal(SIGINT, SIG_DFL);
 		signal(SIGTERM, SIG_DFL);
+		signal(SIGCHLD, SIG_DFL);
 		close(pipefd[0]);
 		execvp(argv[0], argv);
 		child_errno = errno;

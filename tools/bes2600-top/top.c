@@ -402,7 +402,13 @@ static int run(struct top *t)
 			     state == DETACHED ? "detached: rmmod can proceed; re-attaching on the next load" :
 			     "waiting for the bes2600 driver to be loaded";
 		if (state == ATTACHED) {
-			if (bpf_session_poll(t->s, t->ui ? 0 : 100) < 0) {
+			/*
+			 * The screen waits for keys below; a batch waits here,
+			 * until the interval's end (signals cut it short).
+			 */
+			now = now_ns();
+			if (bpf_session_poll(t->s, t->ui || now >= next ? 0 :
+					     (int)((next - now) / 1000000) + 1) < 0) {
 				ui_end();
 				fprintf(stderr, "%s: reading the ring buffer failed\n", PROG);
 				return 2;
