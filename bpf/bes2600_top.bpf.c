@@ -62,12 +62,42 @@ struct {
 	__type(value, struct bes2600_cpu_stats);
 } cpu_stats SEC(".maps");
 
+static __always_inline struct bes2600_cpu_stats *my_stats(void)
+{
+	__u32 zero = 0;
+
+	return bpf_map_lookup_elem(&cpu_stats, &zero);
+}
+
+/*
+ * The worker behind a workqueue thread, remembered per CPU: it lives as
+ * long as the thread, and finding it takes two reads through pointers
+ * BTF does not type.  Keyed by task and pid, as a task's memory can be
+ * reused by a new one.
+ */
+static __always_inline struct worker *
+cached_worker(struct task_struct *t, struct bes2600_cpu_stats *st)
+{
+	struct worker *w;
+
+	if (st && st->cached_task == (__u64)t && st->cached_pid == t->pid)
+		return (struct worker *)st->cached_worker;
+	w = current_worker(t);
+	if (st) {
+		st->cached_task = (__u64)t;
+		st->cached_pid = t->pid;
+		st->cached_worker = (__u64)w;
+	}
+	return w;
+}
+
 /*
  * Loads through the BTF pointer of current are plain loads, where the
  * helpers (comm, pid) would be calls; the per-CPU "/N" suffix of a
  * kthread's comm is dropped by userspace.
  */
-static __always_inline void decide_context(struct bes2600_event *e)
+static __always_inline void decide_context(struct bes2600_event *e,
+					   struct bes2600_cpu_stats *st)
 {
 	struct task_struct *t = bpf_get_current_task_btf();
 	int pc = get_preempt_count();
@@ -90,7 +120,7 @@ static __always_inline void decide_context(struct bes2600_event *e)
 	}
 	flags = t->flags;
 	if (flags & PF_WQ_WORKER) {
-		struct worker *w = current_worker(t);
+		struct worker *w = cached_worker(t, st);
 
 		e->ctx_kind = BES2600_CTX_WORK;
 		e->ctx_func = (__u64)BPF_CORE_READ(w, current_func);
@@ -99,13 +129,6 @@ static __always_inline void decide_context(struct bes2600_event *e)
 	__builtin_memcpy(e->comm, t->comm, sizeof(e->comm));
 	e->ctx_kind = flags & PF_KTHREAD ? BES2600_CTX_KTHREAD :
 					   BES2600_CTX_TASK;
-}
-
-static __always_inline struct bes2600_cpu_stats *my_stats(void)
-{
-	__u32 zero = 0;
-
-	return bpf_map_lookup_elem(&cpu_stats, &zero);
 }
 
 /*
@@ -161,7 +184,7 @@ static __always_inline void stamp(struct bes2600_event *e)
 }
 
 static __always_inline void common(struct bes2600_event *e, __u32 type,
-				   void *hw)
+				   void *hw, struct bes2600_cpu_stats *st)
 {
 	stamp(e);
 	e->hw = (__u64)hw;
@@ -169,7 +192,7 @@ static __always_inline void common(struct bes2600_event *e, __u32 type,
 	e->flags = 0;
 	__builtin_memset(e->pad, 0, sizeof(e->pad));
 	__builtin_memset(&e->ctr, 0, sizeof(e->ctr));
-	decide_context(e);
+	decide_context(e, st);
 }
 
 /* The instance slot of a chip: its own, or the first free one. */
@@ -274,7 +297,8 @@ static __always_inline __u32 aggregate_write(const struct bes2600_event *e,
 static __always_inline void fill_counter(struct bes2600_event *e,
 					 __u32 counter, void *hw, int idx,
 					 int op, int delta, int old, int new,
-					 __u8 atomic, unsigned long caller)
+					 __u8 atomic, unsigned long caller,
+					 struct bes2600_cpu_stats *st)
 {
 	e->hw = (__u64)hw;
 	e->type = BES2600_EV_COUNTER;
@@ -287,7 +311,7 @@ static __always_inline void fill_counter(struct bes2600_event *e,
 	e->ctr.atomic = atomic;
 	e->ctr.pad2 = 0;
 	e->ctr.caller = caller;
-	decide_context(e);
+	decide_context(e, st);
 }
 
 static __always_inline bool out_of_bounds(__u32 counter, int new)
@@ -311,7 +335,7 @@ static __always_inline int on_counter(void *ctx, __u32 counter, void *hw,
 		e->flags = 0;
 		e->pad[0] = e->pad[1] = 0;
 		fill_counter(e, counter, hw, idx, op, delta, old, new, atomic,
-			     caller);
+			     caller, st);
 		stamp(e);
 		submit(ctx, e, st);
 		return 0;
@@ -323,7 +347,7 @@ static __always_inline int on_counter(void *ctx, __u32 counter, void *hw,
 	st->events++;
 	__builtin_memset(&tmp, 0, sizeof(tmp));
 	fill_counter(&tmp, counter, hw, idx, op, delta, old, new, atomic,
-		     caller);
+		     caller, st);
 	iflags = aggregate_write(&tmp, st);
 	if (!stream)
 		return 0;
@@ -352,7 +376,7 @@ static __always_inline int on_rx_work_queue(void *ctx, void *hw, int reason,
 
 	if (!e)
 		return 0;
-	common(e, BES2600_EV_RX_WORK_QUEUE, hw);
+	common(e, BES2600_EV_RX_WORK_QUEUE, hw, st);
 	e->rxq.reason = reason;
 	e->rxq.queued = queued;
 	submit(ctx, e, st);
@@ -366,7 +390,7 @@ static __always_inline int on_rx_work_start(void *ctx, void *hw)
 
 	if (!e)
 		return 0;
-	common(e, BES2600_EV_RX_WORK_START, hw);
+	common(e, BES2600_EV_RX_WORK_START, hw, st);
 	submit(ctx, e, st);
 	return 0;
 }
@@ -380,7 +404,7 @@ static __always_inline int on_rx_work_end(void *ctx, void *hw, __u32 transfers,
 
 	if (!e)
 		return 0;
-	common(e, BES2600_EV_RX_WORK_END, hw);
+	common(e, BES2600_EV_RX_WORK_END, hw, st);
 	e->rxe.transfers = transfers;
 	e->rxe.packets = packets;
 	e->rxe.bytes = bytes;
@@ -399,7 +423,7 @@ static __always_inline int on_pending_timer(void *ctx, void *hw, int idx,
 
 	if (!e)
 		return 0;
-	common(e, BES2600_EV_PENDING_TIMER, hw);
+	common(e, BES2600_EV_PENDING_TIMER, hw, st);
 	e->timer.idx = idx;
 	e->timer.count = count;
 	e->timer.action = action;

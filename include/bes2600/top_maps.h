@@ -68,6 +68,11 @@ struct bes2600_cpu_stats {
 	__u64 lost_total;
 	__u64 unwoken;		/* bytes sent since this CPU last woke the reader */
 	__u64 unaggregated;	/* writes with no instance slot (idx, chips) */
+	/* the BPF side's cache: the worker of the last workqueue thread */
+	__u64 cached_task;
+	__u64 cached_worker;
+	__u32 cached_pid;
+	__u32 pad;
 };
 
 #endif /* _BES2600_TOP_MAPS_H */

@@ -303,9 +303,9 @@ static void check_timers(struct an_instance *in)
 {
 	struct analysis *a = in->an;
 	uint64_t settled = a->cfg.window_ns + in->chain.lag_ns;
-
-	while (in->ntimers) {
-		const struct an_timer *t = &in->timers[0];
+	/* Decided ones leave from the front: t0 moves, nothing else. */
+	for (; in->t0 < in->ntimers; in->t0++) {
+		const struct an_timer *t = &in->timers[in->t0];
 		const struct finding_path *d = NULL, *w = NULL, *h;
 		size_t i;
 
@@ -366,10 +366,9 @@ static void check_timers(struct an_instance *in)
 				f->value3 = t->now;
 			}
 		}
-		memmove(in->timers, in->timers + 1,
-			(in->ntimers - 1) * sizeof(*in->timers));
-		in->ntimers--;
 	}
+	if (in->t0 == in->ntimers)
+		in->t0 = in->ntimers = 0;
 }
 
 static void timer_event(struct analysis *a, const struct bes2600_event *e)
@@ -387,6 +386,13 @@ static void timer_event(struct analysis *a, const struct bes2600_event *e)
 	in = get_inst(a, e->hw, BES2600_WSM_TX_PENDING, e->timer.idx);
 	if (!in)
 		return;
+	if (in->ntimers == in->capt && in->t0 > in->capt / 2) {
+		/* At most half of it pending: move down rather than grow. */
+		memmove(in->timers, in->timers + in->t0,
+			(in->ntimers - in->t0) * sizeof(*in->timers));
+		in->ntimers -= in->t0;
+		in->t0 = 0;
+	}
 	if (in->ntimers == in->capt) {
 		size_t cap = in->capt ? in->capt * 2 : 16;
 		struct an_timer *v = realloc(in->timers, cap * sizeof(*v));
@@ -399,7 +405,7 @@ static void timer_event(struct analysis *a, const struct bes2600_event *e)
 		in->capt = cap;
 	}
 	i = in->ntimers;
-	while (i > 0 && in->timers[i - 1].ts > t.ts) {
+	while (i > in->t0 && in->timers[i - 1].ts > t.ts) {
 		in->timers[i] = in->timers[i - 1];
 		i--;
 	}

@@ -79,7 +79,7 @@ struct an_instance {
 	struct finding_path *hist;
 	size_t hist_n, hist_head;
 	struct an_timer *timers;	/* sorted by ts */
-	size_t ntimers, capt;
+	size_t t0, ntimers, capt;	/* pending: timers[t0 .. ntimers) */
 	uint64_t timer_decisions, timer_unmatched;
 };
 
