@@ -95,6 +95,26 @@ int symtab_add(struct symtab *t, uint64_t addr, uint64_t size,
 	return 0;
 }
 
+static int cmp_sym(const void *pa, const void *pb)
+{
+	const struct sym *a = pa, *b = pb;
+
+	if (a->addr != b->addr)
+		return a->addr < b->addr ? -1 : 1;
+	/* Prefer the entry with a size (from a record), then by name. */
+	if (!!a->size != !!b->size)
+		return a->size ? -1 : 1;
+	return strcmp(a->name, b->name);
+}
+
+static void sort(struct symtab *t)
+{
+	if (t->sorted)
+		return;
+	qsort(t->v, t->n, sizeof(*t->v), cmp_sym);
+	t->sorted = true;
+}
+
 long symtab_load_kallsyms(struct symtab *t, const char *path)
 {
 	char line[512], name[256], mod[128], type;
@@ -130,6 +150,11 @@ long symtab_load_kallsyms(struct symtab *t, const char *path)
 	fclose(f);
 	if (seen && zero == seen)
 		t->restricted = true;
+	/*
+	 * Sorted now, at start-up: the first lookup would otherwise sort
+	 * 100k+ symbols in the middle of a live session.
+	 */
+	sort(t);
 	return added;
 }
 
@@ -141,26 +166,6 @@ bool symtab_restricted(const struct symtab *t)
 size_t symtab_count(const struct symtab *t)
 {
 	return t->n;
-}
-
-static int cmp_sym(const void *pa, const void *pb)
-{
-	const struct sym *a = pa, *b = pb;
-
-	if (a->addr != b->addr)
-		return a->addr < b->addr ? -1 : 1;
-	/* Prefer the entry with a size (from a record), then by name. */
-	if (!!a->size != !!b->size)
-		return a->size ? -1 : 1;
-	return strcmp(a->name, b->name);
-}
-
-static void sort(struct symtab *t)
-{
-	if (t->sorted)
-		return;
-	qsort(t->v, t->n, sizeof(*t->v), cmp_sym);
-	t->sorted = true;
 }
 
 const struct sym *symtab_lookup(struct symtab *t, uint64_t addr)
