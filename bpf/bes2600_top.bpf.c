@@ -23,7 +23,8 @@ const volatile bool stream = true;	/* send records through the ring */
 /*
  * The dashboard: count every write per instance and writer in inst_stats;
  * without stream_atomic, an atomic write is sent only when it is out of
- * bounds (flagged SAMPLED) or its instance has seen a plain write.
+ * bounds (flagged SAMPLED) or its instance has seen a plain write; a
+ * pending-count timer decision only when it was stale.
  */
 const volatile bool aggregate;
 const volatile bool stream_atomic = true;
@@ -419,8 +420,19 @@ static __always_inline int on_pending_timer(void *ctx, void *hw, int idx,
 					    int count, int action, int now)
 {
 	struct bes2600_cpu_stats *st;
-	struct bes2600_event *e = reserve(&st);
+	struct bes2600_event *e;
 
+	/*
+	 * The dashboard's analysis needs the stale decisions only (the
+	 * count read back is not the one decided on: check-then-act).
+	 */
+	if (aggregate && now == count) {
+		st = my_stats();
+		if (st)
+			st->events++;
+		return 0;
+	}
+	e = reserve(&st);
 	if (!e)
 		return 0;
 	common(e, BES2600_EV_PENDING_TIMER, hw, st);
