@@ -47,9 +47,13 @@ struct {
 	__uint(value_size, BES2600_MAX_STACK * sizeof(__u64));
 } stacks SEC(".maps");
 
-/* An array, not a hash: the lookup is inlined, no key is hashed. */
+/*
+ * An array, not a hash: the lookup is inlined, no key is hashed; and
+ * mapped, so that userspace reads it without a system call.
+ */
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(map_flags, BPF_F_MMAPABLE);
 	__uint(max_entries, BES2600_NR_INST);
 	__type(key, __u32);
 	__type(value, struct bes2600_inst_stats);

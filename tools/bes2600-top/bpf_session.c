@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include <bpf/bpf.h>
@@ -24,7 +25,13 @@ struct bpf_session {
 	char driver[64];
 	const char *mode;
 	int ncpus;
+	struct bes2600_inst_stats *inst;	/* inst_stats, mapped */
+	size_t inst_len;
 };
+
+/* A mapped array lays its values out every round_up(value_size, 8). */
+_Static_assert(sizeof(struct bes2600_inst_stats) % 8 == 0,
+	       "inst_stats values must be 8-byte multiples");
 
 static bool verbose_libbpf;
 
@@ -162,6 +169,15 @@ struct bpf_session *bpf_session_open(const struct bpf_session_opts *o,
 			goto fail;
 		}
 	}
+	s->inst_len = sizeof(*s->inst) * BES2600_NR_INST;
+	s->inst = mmap(NULL, s->inst_len, PROT_READ | PROT_WRITE, MAP_SHARED,
+		       bpf_map__fd(s->skel->maps.inst_stats), 0);
+	if (s->inst == MAP_FAILED) {
+		s->inst = NULL;
+		seterr(err, "cannot map the instance counts: %s",
+		       strerror(errno));
+		goto fail;
+	}
 	s->ncpus = libbpf_num_possible_cpus();
 	if (s->ncpus <= 0) {
 		seterr(err, "cannot count the CPUs");
@@ -193,6 +209,8 @@ void bpf_session_close(struct bpf_session *s)
 {
 	if (!s)
 		return;
+	if (s->inst)
+		munmap(s->inst, s->inst_len);
 	ring_buffer__free(s->rb);
 	bes2600_top_bpf__destroy(s->skel);
 	free(s);
@@ -268,23 +286,15 @@ uint64_t bpf_session_hw(const struct bpf_session *s, int hw_slot)
 int bpf_session_inst(const struct bpf_session *s, int index,
 		     struct bes2600_inst_stats *st)
 {
-	uint32_t key = index;
-
-	if (bpf_map_lookup_elem(bpf_map__fd(s->skel->maps.inst_stats), &key,
-				st))
-		return -errno;
+	if (index < 0 || index >= BES2600_NR_INST)
+		return -EINVAL;
+	memcpy(st, &s->inst[index], sizeof(*st));
 	return 0;
 }
 
 int bpf_session_reset_inst(struct bpf_session *s)
 {
-	struct bes2600_inst_stats zero = { 0 };
-	uint32_t key;
-
-	for (key = 0; key < BES2600_NR_INST; key++)
-		if (bpf_map_update_elem(bpf_map__fd(s->skel->maps.inst_stats),
-					&key, &zero, BPF_ANY))
-			return -errno;
+	memset(s->inst, 0, s->inst_len);
 	return 0;
 }
 
