@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "analysis.h"
+#include "window.h"
 
 /* Recent wsm_tx_pending writes kept for check-then-act. */
 #define AN_HIST 1024
@@ -303,6 +304,7 @@ static void check_timers(struct an_instance *in)
 {
 	struct analysis *a = in->an;
 	uint64_t settled = a->cfg.window_ns + in->chain.lag_ns;
+
 	/* Decided ones leave from the front: t0 moves, nothing else. */
 	for (; in->t0 < in->ntimers; in->t0++) {
 		const struct an_timer *t = &in->timers[in->t0];
@@ -380,30 +382,21 @@ static void timer_event(struct analysis *a, const struct bes2600_event *e)
 		.stack = e->stack_id, .count = e->timer.count,
 		.action = e->timer.action, .now = e->timer.now,
 	};
-	size_t i;
+	struct an_timer *v;
+	size_t i, pending;
 
 	a->timer_events++;
 	in = get_inst(a, e->hw, BES2600_WSM_TX_PENDING, e->timer.idx);
 	if (!in)
 		return;
-	if (in->ntimers == in->capt && in->t0 > in->capt / 2) {
-		/* At most half of it pending: move down rather than grow. */
-		memmove(in->timers, in->timers + in->t0,
-			(in->ntimers - in->t0) * sizeof(*in->timers));
-		in->ntimers -= in->t0;
-		in->t0 = 0;
+	pending = in->ntimers - in->t0;
+	v = window_room(in->timers, &in->t0, pending, &in->capt, sizeof(*v));
+	if (!v) {
+		a->oom = true;
+		return;
 	}
-	if (in->ntimers == in->capt) {
-		size_t cap = in->capt ? in->capt * 2 : 16;
-		struct an_timer *v = realloc(in->timers, cap * sizeof(*v));
-
-		if (!v) {
-			a->oom = true;
-			return;
-		}
-		in->timers = v;
-		in->capt = cap;
-	}
+	in->timers = v;
+	in->ntimers = in->t0 + pending;
 	i = in->ntimers;
 	while (i > in->t0 && in->timers[i - 1].ts > t.ts) {
 		in->timers[i] = in->timers[i - 1];

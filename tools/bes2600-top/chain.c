@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "chain.h"
+#include "window.h"
 
 /* Events a search looks at; more wait for the next decision. */
 #define SEARCH_MAX 2048
@@ -830,29 +831,14 @@ static void decide_until(struct chain *c, uint64_t limit, uint64_t arrived)
 
 int chain_add(struct chain *c, const struct chain_event *e)
 {
+	struct chain_slot *b;
 	size_t i;
 
-	if (c->off + c->n == c->cap) {
-		/*
-		 * Committed events leave from the front by moving buf; the
-		 * rest moves down once the buffer is at most half full, so
-		 * each event moves O(1) times; otherwise the buffer grows.
-		 */
-		if (c->off && c->n <= c->cap / 2) {
-			memmove(c->mem, c->buf, c->n * sizeof(*c->buf));
-			c->buf = c->mem;
-			c->off = 0;
-		} else {
-			size_t cap = c->cap ? c->cap * 2 : 64;
-			struct chain_slot *b = realloc(c->mem, cap * sizeof(*b));
-
-			if (!b)
-				return -1;
-			c->mem = b;
-			c->buf = b + c->off;
-			c->cap = cap;
-		}
-	}
+	b = window_room(c->mem, &c->off, c->n, &c->cap, sizeof(*b));
+	if (!b)
+		return -1;
+	c->mem = b;
+	c->buf = b + c->off;
 	/* Records come nearly sorted: insert from the end. */
 	i = c->n;
 	while (i > 0 && c->buf[i - 1].ev.ts > e->ts) {

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "rxwork.h"
+#include "window.h"
 
 /* Queued runs not started yet, per device: queue_work() allows one. */
 #define RX_PENDING 8
@@ -159,26 +160,14 @@ static void process(struct rxwork *r, const struct bes2600_event *e)
 
 int rxwork_add(struct rxwork *r, const struct bes2600_event *e)
 {
+	struct bes2600_event *b;
 	size_t i, k;
 
-	if (r->off + r->n == r->cap) {
-		/* Processed events leave by moving buf: see chain_add(). */
-		if (r->off && r->n <= r->cap / 2) {
-			memmove(r->mem, r->buf, r->n * sizeof(*r->buf));
-			r->buf = r->mem;
-			r->off = 0;
-		} else {
-			size_t cap = r->cap ? r->cap * 2 : 64;
-			struct bes2600_event *b = realloc(r->mem,
-							  cap * sizeof(*b));
-
-			if (!b)
-				return -1;
-			r->mem = b;
-			r->buf = b + r->off;
-			r->cap = cap;
-		}
-	}
+	b = window_room(r->mem, &r->off, r->n, &r->cap, sizeof(*b));
+	if (!b)
+		return -1;
+	r->mem = b;
+	r->buf = b + r->off;
 	i = r->n;
 	while (i > 0 && r->buf[i - 1].ts_ns > e->ts_ns) {
 		r->buf[i] = r->buf[i - 1];
