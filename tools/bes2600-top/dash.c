@@ -87,23 +87,25 @@ double dash_rate(uint64_t count, double seconds)
 }
 
 /* Rows named by (counter, context, site, flavour) are one row. */
-static struct dash_writer *add_row(struct dash_writer *rows, int *n,
-				   const struct dash_writer *w)
+static bool same_row(const struct dash_writer *a, const struct dash_writer *b)
+{
+	return !strcmp(a->counter, b->counter) &&
+	       !strcmp(a->context, b->context) &&
+	       !strcmp(a->site, b->site) && a->atomic == b->atomic;
+}
+
+static void add_row(struct dash_writer *rows, int *n,
+		    const struct dash_writer *w)
 {
 	int k;
 
 	for (k = 0; k < *n; k++)
-		if (!strcmp(rows[k].counter, w->counter) &&
-		    !strcmp(rows[k].context, w->context) &&
-		    !strcmp(rows[k].site, w->site) &&
-		    rows[k].atomic == w->atomic) {
+		if (same_row(&rows[k], w)) {
 			rows[k].count += w->count;
-			return &rows[k];
+			return;
 		}
-	if (*n == DASH_MAX_WRITERS)
-		return NULL;
-	rows[*n] = *w;
-	return &rows[(*n)++];
+	if (*n < DASH_MAX_WRITERS)
+		rows[(*n)++] = *w;
 }
 
 static int analysis_writers(const struct analysis *a, struct symtab *syms,
@@ -141,10 +143,7 @@ static void interval_writers(struct dash *d, const struct dash_writer *rows,
 	for (i = 0; i < n; i++) {
 		prev[i] = 0;
 		for (k = 0; k < d->nwriters; k++)
-			if (!strcmp(d->writers[k].counter, rows[i].counter) &&
-			    !strcmp(d->writers[k].context, rows[i].context) &&
-			    !strcmp(d->writers[k].site, rows[i].site) &&
-			    d->writers[k].atomic == rows[i].atomic) {
+			if (same_row(&d->writers[k], &rows[i])) {
 				prev[i] = d->writers[k].count;
 				break;
 			}
@@ -185,30 +184,28 @@ void dash_take_agg(struct dash *d, const struct dash_agg *v, int n,
 			in->imin = st->min[slot];
 			in->imax = st->max[slot];
 		}
-		for (j = 0; j <= BES2600_INST_WRITERS; j++) {
+		/* Each row names the instance; the rest is set per row. */
+		memset(&w, 0, sizeof(w));
+		counter_name(w.counter, sizeof(w.counter), v[i].counter,
+			     v[i].idx);
+		for (j = 0; j < BES2600_INST_WRITERS; j++) {
 			const struct bes2600_agg_writer *aw = &st->w[j];
 
-			memset(&w, 0, sizeof(w));
-			counter_name(w.counter, sizeof(w.counter),
-				     v[i].counter, v[i].idx);
-			if (j == BES2600_INST_WRITERS) {
-				/* Writers past the rows BPF keeps. */
-				if (!st->other_writes)
-					continue;
-				snprintf(w.context, sizeof(w.context), "others");
-				snprintf(w.site, sizeof(w.site), "-");
-				w.count = st->other_writes;
-			} else {
-				if (!aw->tag)
-					continue;
-				ctx_parts_name(w.context, sizeof(w.context),
-					       aw->ctx_kind, aw->ctx_func,
-					       aw->comm, syms);
-				site_name(w.site, sizeof(w.site), aw->caller,
-					  syms);
-				w.atomic = aw->atomic;
-				w.count = aw->count;
-			}
+			if (!aw->tag)
+				continue;
+			ctx_parts_name(w.context, sizeof(w.context),
+				       aw->ctx_kind, aw->ctx_func, aw->comm, syms);
+			site_name(w.site, sizeof(w.site), aw->caller, syms);
+			w.atomic = aw->atomic;
+			w.count = aw->count;
+			add_row(d->next_writers, &nw, &w);
+		}
+		/* Writers past the rows BPF keeps. */
+		if (st->other_writes) {
+			snprintf(w.context, sizeof(w.context), "others");
+			snprintf(w.site, sizeof(w.site), "-");
+			w.atomic = false;
+			w.count = st->other_writes;
 			add_row(d->next_writers, &nw, &w);
 		}
 	}
