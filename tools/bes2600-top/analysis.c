@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "analysis.h"
+#include "names.h"
 #include "window.h"
 
 /* Recent wsm_tx_pending writes kept for check-then-act. */
@@ -72,9 +73,8 @@ static uint32_t intern_ctx(struct analysis *a, const struct bes2600_event *e)
 	    e->ctx_kind == BES2600_CTX_TASK) {
 		memcpy(key.comm, e->comm, sizeof(key.comm));
 		key.comm[sizeof(key.comm) - 1] = '\0';
-		/* Per-CPU kthreads ("name/N") are one context. */
-		if (e->ctx_kind == BES2600_CTX_KTHREAD && strchr(key.comm, '/'))
-			*strchr(key.comm, '/') = '\0';
+		if (e->ctx_kind == BES2600_CTX_KTHREAD)
+			kthread_base_name(key.comm);
 		/* Bytes after the NUL must not split one context in two. */
 		for (i = strlen(key.comm); i < sizeof(key.comm); i++)
 			key.comm[i] = '\0';
@@ -412,18 +412,31 @@ static void timer_event(struct analysis *a, const struct bes2600_event *e)
  * maps): it proves its own bounds finding, and leaves the chain and the
  * drift, which it is no part of, alone.
  */
-static void sampled_event(struct an_instance *in, uint32_t ctx,
-			  const struct bes2600_event *e)
+static void sampled_event(struct an_instance *in, const struct chain_event *ce)
 {
-	struct finding_path p = {
-		.ts = e->ts_ns, .site = e->ctr.caller, .ctx = ctx,
-		.cpu = e->cpu, .pid = thread_ctx(e->ctx_kind) ? e->pid : 0,
-		.stack = e->stack_id, .old = e->ctr.old, .new_ = e->ctr.new_,
-		.op = e->ctr.op, .atomic = !!e->ctr.atomic, .valid = true,
-	};
+	struct finding_path p = path_of(ce, ce->tid);
 
 	in->sampled++;
 	check_bounds(in, &p);
+}
+
+/* A counter record as the chain and the findings see it. */
+static void to_chain_event(const struct bes2600_event *e, uint32_t ctx,
+			   struct chain_event *ce)
+{
+	memset(ce, 0, sizeof(*ce));
+	ce->ts = e->ts_ns;
+	ce->site = e->ctr.caller;
+	ce->ctx = ctx;
+	ce->cpu = e->cpu;
+	/* One thread's writes happened in the order of their stamps. */
+	ce->tid = thread_ctx(e->ctx_kind) ? e->pid : 0;
+	ce->stack = e->stack_id;
+	ce->old = e->ctr.old;
+	ce->new_ = e->ctr.new_;
+	ce->atomic = !!e->ctr.atomic;
+	ce->op = e->ctr.op >= 0 && e->ctr.op <= 2 ? e->ctr.op :
+		 (e->ctr.delta < 0 ? CHAIN_OP_SUB : CHAIN_OP_ADD);
 }
 
 static void counter_event(struct analysis *a, const struct bes2600_event *e)
@@ -438,8 +451,9 @@ static void counter_event(struct analysis *a, const struct bes2600_event *e)
 		return;
 	ctx = intern_ctx(a, e);
 	count_writer(in, ctx, e);
+	to_chain_event(e, ctx, &ce);
 	if (e->flags & BES2600_REC_SAMPLED) {
-		sampled_event(in, ctx, e);
+		sampled_event(in, &ce);
 		return;
 	}
 	in->writes++;
@@ -458,19 +472,6 @@ static void counter_event(struct analysis *a, const struct bes2600_event *e)
 		in->stamp_last = e->ctr.new_;
 	}
 
-	memset(&ce, 0, sizeof(ce));
-	ce.ts = e->ts_ns;
-	ce.site = e->ctr.caller;
-	ce.ctx = ctx;
-	ce.cpu = e->cpu;
-	/* One thread's writes happened in the order of their stamps. */
-	ce.tid = thread_ctx(e->ctx_kind) ? e->pid : 0;
-	ce.stack = e->stack_id;
-	ce.old = e->ctr.old;
-	ce.new_ = e->ctr.new_;
-	ce.atomic = !!e->ctr.atomic;
-	ce.op = e->ctr.op >= 0 && e->ctr.op <= 2 ? e->ctr.op :
-		(e->ctr.delta < 0 ? CHAIN_OP_SUB : CHAIN_OP_ADD);
 	if (chain_add(&in->chain, &ce))
 		a->oom = true;
 	if (in->ntimers)

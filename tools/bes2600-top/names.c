@@ -62,6 +62,14 @@ void ctx_name(char *buf, size_t len, const struct analysis *a, uint32_t ctx,
 	ctx_parts_name(buf, len, c->kind, c->func, c->comm, syms);
 }
 
+void kthread_base_name(char *comm)
+{
+	char *slash = strchr(comm, '/');
+
+	if (slash)
+		*slash = '\0';
+}
+
 void ctx_parts_name(char *buf, size_t len, uint8_t kind, uint64_t func,
 		    const char *comm, struct symtab *syms)
 {
@@ -83,9 +91,7 @@ void ctx_parts_name(char *buf, size_t len, uint8_t kind, uint64_t func,
 		break;
 	case BES2600_CTX_KTHREAD:
 		clean_comm(tmp, sizeof(tmp), comm);
-		/* Per-CPU kthreads ("name/N") are one context. */
-		if (strchr(tmp, '/'))
-			*strchr(tmp, '/') = '\0';
+		kthread_base_name(tmp);
 		snprintf(buf, len, "kthread:%s", tmp);
 		break;
 	case BES2600_CTX_TASK:

@@ -23,6 +23,8 @@ void counter_name(char *buf, size_t len, uint32_t counter, int32_t idx);
 void instance_name(char *buf, size_t len, const struct an_instance *in);
 void ctx_name(char *buf, size_t len, const struct analysis *a, uint32_t ctx,
 	      struct symtab *syms);
+/* Drops a per-CPU kthread's "/N" suffix: its copies are one context. */
+void kthread_base_name(char *comm);
 /* The same name from a context's parts (the BPF aggregation's rows). */
 void ctx_parts_name(char *buf, size_t len, uint8_t kind, uint64_t func,
 		    const char *comm, struct symtab *syms);
