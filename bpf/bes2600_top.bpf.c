@@ -136,30 +136,41 @@ static __always_inline void decide_context(struct bes2600_event *e,
 					   BES2600_CTX_TASK;
 }
 
+/* A ring slot, or NULL, counted as a lost record, when the ring is full. */
+static __always_inline struct bes2600_event *
+ring_slot(struct bes2600_cpu_stats *st)
+{
+	struct bes2600_event *e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+
+	if (!e) {
+		st->lost++;
+		st->lost_total++;
+	}
+	return e;
+}
+
 /*
  * A record is written in place in the ring (no copy through the stack).
  * reserve() returns NULL, counting the record as lost, when the ring is
  * full or nothing is streamed; submit() sends it with a batched wake-up.
  */
+/* This CPU's stats, with the event counted as seen. */
+static __always_inline struct bes2600_cpu_stats *counted(void)
+{
+	struct bes2600_cpu_stats *st = my_stats();
+
+	if (st)
+		st->events++;
+	return st;
+}
+
 static __always_inline struct bes2600_event *
 reserve(struct bes2600_cpu_stats **stp)
 {
-	struct bes2600_cpu_stats *st = my_stats();
-	struct bes2600_event *e;
+	struct bes2600_cpu_stats *st = counted();
 
 	*stp = st;
-	if (!st)
-		return NULL;
-	st->events++;
-	if (!stream)
-		return NULL;
-	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
-	if (!e) {
-		st->lost++;
-		st->lost_total++;
-		return NULL;
-	}
-	return e;
+	return st && stream ? ring_slot(st) : NULL;
 }
 
 static __always_inline void submit(void *ctx, struct bes2600_event *e,
@@ -346,10 +357,9 @@ static __always_inline int on_counter(void *ctx, __u32 counter, void *hw,
 		return 0;
 	}
 	/* Counted on the stack; copied to the ring only when it is sent. */
-	st = my_stats();
+	st = counted();
 	if (!st)
 		return 0;
-	st->events++;
 	__builtin_memset(&tmp, 0, sizeof(tmp));
 	fill_counter(&tmp, counter, hw, idx, op, delta, old, new, atomic,
 		     caller, st);
@@ -361,12 +371,9 @@ static __always_inline int on_counter(void *ctx, __u32 counter, void *hw,
 			return 0;
 		tmp.flags = BES2600_REC_SAMPLED;
 	}
-	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
-	if (!e) {
-		st->lost++;
-		st->lost_total++;
+	e = ring_slot(st);
+	if (!e)
 		return 0;
-	}
 	__builtin_memcpy(e, &tmp, sizeof(*e));
 	stamp(e);
 	submit(ctx, e, st);
@@ -431,9 +438,7 @@ static __always_inline int on_pending_timer(void *ctx, void *hw, int idx,
 	 * count read back is not the one decided on: check-then-act).
 	 */
 	if (aggregate && now == count) {
-		st = my_stats();
-		if (st)
-			st->events++;
+		counted();
 		return 0;
 	}
 	e = reserve(&st);
