@@ -292,10 +292,9 @@ int bpf_session_inst(const struct bpf_session *s, int index,
 	return 0;
 }
 
-int bpf_session_reset_inst(struct bpf_session *s)
+void bpf_session_reset_inst(struct bpf_session *s)
 {
 	memset(s->inst, 0, s->inst_len);
-	return 0;
 }
 
 uint32_t bpf_session_next_epoch(struct bpf_session *s)

@@ -63,7 +63,7 @@ uint64_t bpf_session_hw(const struct bpf_session *s, int hw_slot);
 int bpf_session_inst(const struct bpf_session *s, int index,
 		     struct bes2600_inst_stats *st);
 /* zeroes them all (the dashboard's "reset"; racy by a write or two), */
-int bpf_session_reset_inst(struct bpf_session *s);
+void bpf_session_reset_inst(struct bpf_session *s);
 /* and the interval epoch: starts the next one, returns the one that ended. */
 uint32_t bpf_session_next_epoch(struct bpf_session *s);
 

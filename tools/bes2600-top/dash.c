@@ -163,8 +163,8 @@ void dash_take_agg(struct dash *d, const struct dash_agg *v, int n,
 	int i, j, nw = 0;
 
 	d->agg = true;
-	d->ievents = seen - d->agg_seen;
-	d->events = d->agg_seen = seen;
+	d->ievents = seen - d->events;
+	d->events = seen;
 	for (i = 0; i < n; i++) {
 		const struct bes2600_inst_stats *st = v[i].st;
 		struct dash_inst *in;

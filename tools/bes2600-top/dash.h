@@ -58,7 +58,8 @@ struct dash {
 	struct dash_writer writers[DASH_MAX_WRITERS];
 	int nwriters;
 	struct dash_rx rx;
-	uint64_t events, ievents;	/* total, in the interval */
+	/* total (with agg: seen by the BPF side), in the interval */
+	uint64_t events, ievents;
 	double events_per_s;
 	uint64_t drops;
 	double interval_s;		/* length of the last interval */
@@ -68,7 +69,6 @@ struct dash {
 	/* the interval's writer rows, before their rates */
 	struct dash_writer next_writers[DASH_MAX_WRITERS];
 	int nnext_writers;
-	uint64_t agg_seen;		/* events seen, all CPUs */
 	/* previous totals, for the interval's rates */
 	uint64_t prev_runs, prev_packets, prev_queue, prev_redisp;
 };

@@ -237,9 +237,8 @@ static int reset_model(struct top *t)
 	t->d.agg = true;	/* the records only feed the analysis */
 	/* The BPF aggregation restarts with the model. */
 	if (t->s) {
-		t->d.agg_seen = bpf_session_seen(t->s);
-		if (bpf_session_reset_inst(t->s))
-			return -1;
+		t->d.events = bpf_session_seen(t->s);
+		bpf_session_reset_inst(t->s);
 	}
 	memset(t->v.seen_at, 0, sizeof(t->v.seen_at));
 	t->nfindings = 0;
