@@ -275,21 +275,10 @@ uint64_t bpf_session_unaggregated(const struct bpf_session *s)
 					 unaggregated));
 }
 
-uint64_t bpf_session_hw(const struct bpf_session *s, int hw_slot)
+const struct bes2600_inst_stats *bpf_session_inst(const struct bpf_session *s,
+						  int index)
 {
-	if (hw_slot < 0 || hw_slot >= BES2600_MAX_HW)
-		return 0;
-	return __atomic_load_n(&s->skel->bss->hw_slot[hw_slot],
-			       __ATOMIC_RELAXED);
-}
-
-int bpf_session_inst(const struct bpf_session *s, int index,
-		     struct bes2600_inst_stats *st)
-{
-	if (index < 0 || index >= BES2600_NR_INST)
-		return -EINVAL;
-	memcpy(st, &s->inst[index], sizeof(*st));
-	return 0;
+	return index < 0 || index >= BES2600_NR_INST ? NULL : &s->inst[index];
 }
 
 void bpf_session_reset_inst(struct bpf_session *s)

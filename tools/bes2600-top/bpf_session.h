@@ -57,11 +57,12 @@ int bpf_session_stack(const struct bpf_session *s, int32_t id,
 /* Writes the aggregation found no instance slot for, all CPUs. */
 uint64_t bpf_session_unaggregated(const struct bpf_session *s);
 
-/* The aggregation, read once per interval: the chip of a slot (0: none), */
-uint64_t bpf_session_hw(const struct bpf_session *s, int hw_slot);
-/* one instance slot (bes2600_inst_index()): 0 or -errno, */
-int bpf_session_inst(const struct bpf_session *s, int index,
-		     struct bes2600_inst_stats *st);
+/*
+ * The aggregation, mapped: one instance slot (bes2600_inst_index()), or
+ * NULL for an index out of range; BPF updates it while it is read,
+ */
+const struct bes2600_inst_stats *bpf_session_inst(const struct bpf_session *s,
+						  int index);
 /* zeroes them all (the dashboard's "reset"; racy by a write or two), */
 void bpf_session_reset_inst(struct bpf_session *s);
 /* and the interval epoch: starts the next one, returns the one that ended. */

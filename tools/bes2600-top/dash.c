@@ -166,7 +166,9 @@ void dash_take_agg(struct dash *d, const struct dash_agg *v, int n,
 	d->ievents = seen - d->events;
 	d->events = seen;
 	for (i = 0; i < n; i++) {
-		const struct bes2600_inst_stats *st = v[i].st;
+		/* One read of a slot BPF keeps writing: each field once. */
+		struct bes2600_inst_stats copy = *v[i].st;
+		const struct bes2600_inst_stats *st = &copy;
 		struct dash_inst *in;
 
 		if (!st->writes)

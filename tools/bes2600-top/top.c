@@ -303,20 +303,16 @@ static int try_attach(struct top *t, char *why, size_t len)
 /* The interval's figures from the BPF aggregation (the first chip). */
 static void take_agg(struct top *t)
 {
-	static struct bes2600_inst_stats st[BES2600_NR_COUNTERS *
-					    BES2600_MAX_IDX];
 	struct dash_agg v[BES2600_NR_COUNTERS * BES2600_MAX_IDX];
 	uint32_t ended = bpf_session_next_epoch(t->s), c;
 	int i, n = 0;
 
 	for (c = 0; c < BES2600_NR_COUNTERS; c++)
 		for (i = 0; i < BES2600_MAX_IDX; i++) {
-			if (bpf_session_inst(t->s, bes2600_inst_index(0, c, i),
-					     &st[n]))
-				continue;
 			v[n].counter = c;
 			v[n].idx = i;
-			v[n].st = &st[n];
+			v[n].st = bpf_session_inst(t->s,
+						   bes2600_inst_index(0, c, i));
 			n++;
 		}
 	dash_take_agg(&t->d, v, n, ended, bpf_session_seen(t->s), t->syms);
