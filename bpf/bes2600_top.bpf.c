@@ -59,6 +59,15 @@ struct {
 	__type(value, struct bes2600_inst_stats);
 } inst_stats SEC(".maps");
 
+/* Per chip slot: the dashboard's sdio_rx_work figures, mapped likewise. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(map_flags, BPF_F_MMAPABLE);
+	__uint(max_entries, BES2600_MAX_HW);
+	__type(key, __u32);
+	__type(value, struct bes2600_rx_stats);
+} rx_stats SEC(".maps");
+
 /* Records this CPU could not send since its last sent one; and totals. */
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
@@ -282,10 +291,11 @@ static __always_inline void count_writer(struct bes2600_inst_stats *is,
 static __always_inline __u32 aggregate_write(const struct bes2600_event *e,
 					     struct bes2600_cpu_stats *st)
 {
-	int idx = bes2600_inst_index(hw_slot_of(e->hw), e->ctr.counter,
-				     e->ctr.idx);
+	int slot = hw_slot_of(e->hw);
+	int idx = bes2600_inst_index(slot, e->ctr.counter, e->ctr.idx);
 	__u32 key = idx, ep = epoch, s = ep & 1, v = e->ctr.new_;
 	struct bes2600_inst_stats *is;
+	struct bes2600_rx_stats *rs;
 
 	is = idx < 0 ? NULL : bpf_map_lookup_elem(&inst_stats, &key);
 	if (!is) {
@@ -304,8 +314,13 @@ static __always_inline __u32 aggregate_write(const struct bes2600_event *e,
 	} else if ((__s32)v > is->max[s]) {
 		is->max[s] = v;
 	}
-	if (!e->ctr.atomic && !(is->flags & BES2600_INST_PLAIN))
+	if (!e->ctr.atomic && !(is->flags & BES2600_INST_PLAIN)) {
 		is->flags |= BES2600_INST_PLAIN;
+		key = slot;
+		rs = bpf_map_lookup_elem(&rx_stats, &key);
+		if (rs)
+			rs->plain = 1;
+	}
 	count_writer(is, e);
 	return is->flags;
 }
@@ -380,12 +395,107 @@ static __always_inline int on_counter(void *ctx, __u32 counter, void *hw,
 	return 0;
 }
 
+/*
+ * The dashboard counts sdio_rx_work in rx_stats.  It sends a chip's events
+ * (for the flight recorder) only once the chip had a plain write, as a
+ * race needs one; the others are only counted as seen.
+ */
+static __always_inline struct bes2600_rx_stats *rx_of(void *hw)
+{
+	__u32 key = hw_slot_of((__u64)hw);
+
+	return bpf_map_lookup_elem(&rx_stats, &key);
+}
+
+static __always_inline bool streams_rx(const struct bes2600_rx_stats *rs)
+{
+	if (rs && rs->plain)
+		return true;
+	counted();
+	return false;
+}
+
+static __always_inline void hist_add(__u32 *h, __u64 v)
+{
+	__u32 i = bes2600_hist_bucket(v);
+
+	if (i < BES2600_HIST_BUCKETS)
+		__sync_fetch_and_add(&h[i], 1);
+}
+
+static __always_inline bool rx_queue_streamed(void *hw, int reason,
+					      __u8 queued)
+{
+	struct bes2600_rx_stats *rs = rx_of(hw);
+
+	if (rs) {
+		__sync_fetch_and_add(&rs->queue_events, 1);
+		if (reason == 1)	/* BH re-dispatch */
+			__sync_fetch_and_add(&rs->redispatches, 1);
+		/*
+		 * Only one queueing is pending at a time; the newest wins, as
+		 * the event fires after queue_work() and a worker on another
+		 * CPU may have started (and taken the previous one) already.
+		 */
+		if (queued) {
+			__sync_fetch_and_add(&rs->queued, 1);
+			rs->pend_ts = bpf_ktime_get_ns();
+		}
+	}
+	return streams_rx(rs);
+}
+
+/* Start and end come from the one work item, never run twice at once. */
+static __always_inline bool rx_start_streamed(void *hw)
+{
+	struct bes2600_rx_stats *rs = rx_of(hw);
+	__u64 now, q;
+
+	if (rs) {
+		now = bpf_ktime_get_ns();
+		rs->starts++;
+		q = __sync_lock_test_and_set(&rs->pend_ts, 0);
+		if (q && q <= now)
+			hist_add(rs->q2s, now - q);
+		rs->run_start = now;
+	}
+	return streams_rx(rs);
+}
+
+static __always_inline bool rx_end_streamed(void *hw, __u32 transfers,
+					    __u32 packets, __u32 bytes,
+					    __u32 direct, __u32 queued, int err)
+{
+	struct bes2600_rx_stats *rs = rx_of(hw);
+	__u64 now, start;
+
+	if (rs) {
+		now = bpf_ktime_get_ns();
+		rs->runs++;
+		rs->transfers += transfers;
+		rs->packets += packets;
+		rs->bytes += bytes;
+		rs->direct += direct;
+		rs->to_queue += queued;
+		if (err)
+			rs->errors++;
+		start = rs->run_start;
+		rs->run_start = 0;
+		if (start && start <= now)
+			hist_add(rs->s2e, now - start);
+	}
+	return streams_rx(rs);
+}
+
 static __always_inline int on_rx_work_queue(void *ctx, void *hw, int reason,
 					    __u8 queued)
 {
 	struct bes2600_cpu_stats *st;
-	struct bes2600_event *e = reserve(&st);
+	struct bes2600_event *e;
 
+	if (aggregate && !rx_queue_streamed(hw, reason, queued))
+		return 0;
+	e = reserve(&st);
 	if (!e)
 		return 0;
 	common(e, BES2600_EV_RX_WORK_QUEUE, hw, st);
@@ -398,8 +508,11 @@ static __always_inline int on_rx_work_queue(void *ctx, void *hw, int reason,
 static __always_inline int on_rx_work_start(void *ctx, void *hw)
 {
 	struct bes2600_cpu_stats *st;
-	struct bes2600_event *e = reserve(&st);
+	struct bes2600_event *e;
 
+	if (aggregate && !rx_start_streamed(hw))
+		return 0;
+	e = reserve(&st);
 	if (!e)
 		return 0;
 	common(e, BES2600_EV_RX_WORK_START, hw, st);
@@ -412,8 +525,12 @@ static __always_inline int on_rx_work_end(void *ctx, void *hw, __u32 transfers,
 					  __u32 direct, __u32 queued, int err)
 {
 	struct bes2600_cpu_stats *st;
-	struct bes2600_event *e = reserve(&st);
+	struct bes2600_event *e;
 
+	if (aggregate && !rx_end_streamed(hw, transfers, packets, bytes,
+					  direct, queued, err))
+		return 0;
+	e = reserve(&st);
 	if (!e)
 		return 0;
 	common(e, BES2600_EV_RX_WORK_END, hw, st);

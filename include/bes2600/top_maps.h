@@ -62,6 +62,74 @@ static inline int bes2600_inst_index(int hw_slot, __u32 counter, __s32 idx)
 	       idx;
 }
 
+/*
+ * Latencies in log-linear buckets: 16 linear ones per power of two, so a
+ * percentile is within ~3 %; values below 16 ns get a bucket each.  The
+ * BPF side and userspace share the layout.
+ */
+#define BES2600_HIST_SUB 16
+#define BES2600_HIST_BUCKETS (BES2600_HIST_SUB + 60 * BES2600_HIST_SUB)
+
+/* floor(log2(v)) for v > 0, without a count-leading-zeros instruction. */
+static inline unsigned int bes2600_log2(__u64 v)
+{
+	unsigned int e = 0;
+
+	if (v >> 32) {
+		v >>= 32;
+		e += 32;
+	}
+	if (v >> 16) {
+		v >>= 16;
+		e += 16;
+	}
+	if (v >> 8) {
+		v >>= 8;
+		e += 8;
+	}
+	if (v >> 4) {
+		v >>= 4;
+		e += 4;
+	}
+	if (v >> 2) {
+		v >>= 2;
+		e += 2;
+	}
+	return e + (v >> 1);
+}
+
+static inline __u32 bes2600_hist_bucket(__u64 v)
+{
+	unsigned int e;
+	__u32 i;
+
+	if (v < BES2600_HIST_SUB)
+		return v;
+	e = bes2600_log2(v);
+	i = BES2600_HIST_SUB + (e - 4) * BES2600_HIST_SUB +
+	    ((v >> (e - 4)) & (BES2600_HIST_SUB - 1));
+	return i < BES2600_HIST_BUCKETS ? i : BES2600_HIST_BUCKETS - 1;
+}
+
+/*
+ * The dashboard's sdio_rx_work figures, per chip slot, totals since the
+ * session (or its reset) began.
+ */
+struct bes2600_rx_stats {
+	__u64 queue_events;	/* sdio_rx_work_queue events */
+	__u64 queued;		/* of which queue_work() queued the work */
+	__u64 redispatches;	/* reason BH re-dispatch */
+	__u64 starts;
+	__u64 runs;		/* sdio_rx_work_end events */
+	__u64 packets, bytes, transfers, direct, to_queue, errors;
+	__u64 pend_ts;		/* the queueing not started yet, 0: none */
+	__u64 run_start;	/* the run not ended yet, 0: none */
+	__u32 plain;		/* a counter of the chip had a plain write */
+	__u32 pad;
+	__u32 q2s[BES2600_HIST_BUCKETS];	/* queue -> start, ns */
+	__u32 s2e[BES2600_HIST_BUCKETS];	/* start -> end, ns */
+};
+
 struct bes2600_cpu_stats {
 	__u64 events;		/* bes2600 events seen */
 	__u64 lost;		/* not sent since the last sent record */

@@ -119,7 +119,7 @@ static void test_agg_interval(void **state)
 		1, 50);
 	agg_row(&st.w[2], BES2600_CTX_WORK, "", FN_RX_WORK, SITE_RELEASE, 2,
 		130);
-	dash_take_agg(&d, &v, 1, 0, 1000, NULL);
+	dash_take_agg(&d, &v, 1, NULL, 0, 1000, NULL);
 	dash_interval(&d, NULL, NULL, 2000 * MS, 0);
 	assert_true(d.agg);
 	in = dash_find(&d, 0, 0);
@@ -147,7 +147,7 @@ static void test_agg_interval(void **state)
 	/* Next interval: 60 more writes, none in slot 1's epoch 1 yet... */
 	st.writes = 360;
 	st.w[2].count = 190;
-	dash_take_agg(&d, &v, 1, 1, 1300, NULL);
+	dash_take_agg(&d, &v, 1, NULL, 1, 1300, NULL);
 	dash_interval(&d, NULL, NULL, 1000 * MS, 0);
 	assert_true(in->per_s > 59.9 && in->per_s < 60.1);
 	assert_true(d.events_per_s > 299.9 && d.events_per_s < 300.1);
@@ -168,6 +168,83 @@ static void test_agg_interval(void **state)
 		assert_int_equal(in->value, 3);
 		assert_int_equal(d.events, 1300);
 	}
+}
+
+/*
+ * The sdio_rx_work figures of an aggregating session come from the BPF
+ * side's totals and histograms: interval rates from the totals' growth,
+ * percentiles from the buckets it filled.
+ */
+static void test_agg_rx(void **state)
+{
+	static struct bes2600_rx_stats rx;
+	struct dash d;
+	int i;
+
+	(void)state;
+	dash_init(&d);
+	rx.runs = 200;
+	rx.packets = 400;
+	rx.queue_events = 210;
+	rx.redispatches = 3;
+	for (i = 0; i < 98; i++)
+		rx.q2s[bes2600_hist_bucket(1000)]++;
+	rx.q2s[bes2600_hist_bucket(1000000)] += 2;
+	rx.s2e[bes2600_hist_bucket(50000)] = 100;
+	dash_take_agg(&d, NULL, 0, &rx, 0, 1000, NULL);
+	dash_interval(&d, NULL, NULL, 2000 * MS, 0);
+	assert_true(d.rx.runs_per_s > 99.9 && d.rx.runs_per_s < 100.1);
+	assert_true(d.rx.packets_per_run > 1.99 && d.rx.packets_per_run < 2.01);
+	assert_true(d.rx.dispatches_per_1000 > 524.9 &&
+		    d.rx.dispatches_per_1000 < 525.1);
+	assert_int_equal(d.rx.redispatches, 3);
+	assert_true(d.rx.q2s_p50_us > 0.97 && d.rx.q2s_p50_us < 1.03);
+	assert_true(d.rx.q2s_p99_us > 970 && d.rx.q2s_p99_us < 1030);
+	assert_true(d.rx.run_p50_us > 48.5 && d.rx.run_p50_us < 51.5);
+	/* The next interval's rates count only what it added. */
+	rx.runs = 300;
+	rx.packets = 700;
+	rx.queue_events = 330;
+	rx.redispatches = 5;
+	dash_take_agg(&d, NULL, 0, &rx, 1, 1000, NULL);
+	dash_interval(&d, NULL, NULL, 1000 * MS, 0);
+	assert_true(d.rx.runs_per_s > 99.9 && d.rx.runs_per_s < 100.1);
+	assert_true(d.rx.packets_per_run > 2.99 && d.rx.packets_per_run < 3.01);
+	assert_true(d.rx.dispatches_per_1000 > 399.9 &&
+		    d.rx.dispatches_per_1000 < 400.1);
+	assert_int_equal(d.rx.redispatches, 2);
+}
+
+/* The bucket as userspace computed it, with count-leading-zeros. */
+static uint32_t ref_bucket(uint64_t v)
+{
+	unsigned int e = 63 - __builtin_clzll(v | 1);
+	uint64_t i = v < BES2600_HIST_SUB ? v :
+		BES2600_HIST_SUB + (e - 4) * BES2600_HIST_SUB +
+		((v >> (e - 4)) & (BES2600_HIST_SUB - 1));
+
+	return i < BES2600_HIST_BUCKETS ? i : BES2600_HIST_BUCKETS - 1;
+}
+
+/*
+ * The BPF side has no count-leading-zeros: the shared bucket function
+ * must agree with it around every power of two and across 0..65535.
+ */
+static void test_hist_bucket(void **state)
+{
+	uint64_t v;
+	int shift, k;
+
+	(void)state;
+	for (v = 0; v < 65536; v++)
+		assert_int_equal(bes2600_hist_bucket(v), ref_bucket(v));
+	for (shift = 4; shift < 64; shift++)
+		for (k = -3; k <= 40; k++) {
+			v = (1ULL << shift) + k;
+			assert_int_equal(bes2600_hist_bucket(v),
+					 ref_bucket(v));
+		}
+	assert_int_equal(bes2600_hist_bucket(~0ULL), BES2600_HIST_BUCKETS - 1);
 }
 
 /*
@@ -292,6 +369,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_interval_rates),
 		cmocka_unit_test(test_agg_interval),
+		cmocka_unit_test(test_agg_rx),
+		cmocka_unit_test(test_hist_bucket),
 		cmocka_unit_test(test_timers_without_chain),
 		cmocka_unit_test(test_rate),
 		cmocka_unit_test(test_sparkline),

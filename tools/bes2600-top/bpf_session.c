@@ -27,11 +27,15 @@ struct bpf_session {
 	int ncpus;
 	struct bes2600_inst_stats *inst;	/* inst_stats, mapped */
 	size_t inst_len;
+	struct bes2600_rx_stats *rx;	/* rx_stats, mapped */
+	size_t rx_len;
 };
 
 /* A mapped array lays its values out every round_up(value_size, 8). */
 _Static_assert(sizeof(struct bes2600_inst_stats) % 8 == 0,
 	       "inst_stats values must be 8-byte multiples");
+_Static_assert(sizeof(struct bes2600_rx_stats) % 8 == 0,
+	       "rx_stats values must be 8-byte multiples");
 
 static bool verbose_libbpf;
 
@@ -178,6 +182,15 @@ struct bpf_session *bpf_session_open(const struct bpf_session_opts *o,
 		       strerror(errno));
 		goto fail;
 	}
+	s->rx_len = sizeof(*s->rx) * BES2600_MAX_HW;
+	s->rx = mmap(NULL, s->rx_len, PROT_READ | PROT_WRITE, MAP_SHARED,
+		     bpf_map__fd(s->skel->maps.rx_stats), 0);
+	if (s->rx == MAP_FAILED) {
+		s->rx = NULL;
+		seterr(err, "cannot map the sdio_rx_work counts: %s",
+		       strerror(errno));
+		goto fail;
+	}
 	s->ncpus = libbpf_num_possible_cpus();
 	if (s->ncpus <= 0) {
 		seterr(err, "cannot count the CPUs");
@@ -211,6 +224,8 @@ void bpf_session_close(struct bpf_session *s)
 		return;
 	if (s->inst)
 		munmap(s->inst, s->inst_len);
+	if (s->rx)
+		munmap(s->rx, s->rx_len);
 	ring_buffer__free(s->rb);
 	bes2600_top_bpf__destroy(s->skel);
 	free(s);
@@ -281,9 +296,17 @@ const struct bes2600_inst_stats *bpf_session_inst(const struct bpf_session *s,
 	return index < 0 || index >= BES2600_NR_INST ? NULL : &s->inst[index];
 }
 
-void bpf_session_reset_inst(struct bpf_session *s)
+const struct bes2600_rx_stats *bpf_session_rx(const struct bpf_session *s,
+					      int hw_slot)
+{
+	return hw_slot < 0 || hw_slot >= BES2600_MAX_HW ? NULL :
+	       &s->rx[hw_slot];
+}
+
+void bpf_session_reset_agg(struct bpf_session *s)
 {
 	memset(s->inst, 0, s->inst_len);
+	memset(s->rx, 0, s->rx_len);
 }
 
 uint32_t bpf_session_next_epoch(struct bpf_session *s)

@@ -63,8 +63,11 @@ uint64_t bpf_session_unaggregated(const struct bpf_session *s);
  */
 const struct bes2600_inst_stats *bpf_session_inst(const struct bpf_session *s,
 						  int index);
+/* a chip slot's sdio_rx_work figures, or NULL, */
+const struct bes2600_rx_stats *bpf_session_rx(const struct bpf_session *s,
+					      int hw_slot);
 /* zeroes them all (the dashboard's "reset"; racy by a write or two), */
-void bpf_session_reset_inst(struct bpf_session *s);
+void bpf_session_reset_agg(struct bpf_session *s);
 /* and the interval epoch: starts the next one, returns the one that ended. */
 uint32_t bpf_session_next_epoch(struct bpf_session *s);
 

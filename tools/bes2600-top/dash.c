@@ -156,7 +156,8 @@ static void interval_writers(struct dash *d, const struct dash_writer *rows,
 }
 
 void dash_take_agg(struct dash *d, const struct dash_agg *v, int n,
-		   uint32_t ended_epoch, uint64_t seen, struct symtab *syms)
+		   const struct bes2600_rx_stats *rx, uint32_t ended_epoch,
+		   uint64_t seen, struct symtab *syms)
 {
 	unsigned int slot = ended_epoch & 1;
 	struct dash_writer w;
@@ -212,12 +213,15 @@ void dash_take_agg(struct dash *d, const struct dash_agg *v, int n,
 		}
 	}
 	d->nnext_writers = nw;
+	if (rx)
+		rxwork_take_stats(&d->agg_rx, rx);
 }
 
 void dash_interval(struct dash *d, const struct analysis *a,
 		   struct symtab *syms, uint64_t interval_ns, uint64_t drops)
 {
 	double secs = interval_ns / 1e9;
+	const struct rxwork *rx;
 	struct rx_figures f;
 	uint64_t runs, packets;
 	int i;
@@ -245,9 +249,11 @@ void dash_interval(struct dash *d, const struct analysis *a,
 	if (!d->agg)
 		d->nnext_writers = analysis_writers(a, syms, d->next_writers);
 	interval_writers(d, d->next_writers, d->nnext_writers, secs);
-	if (!a)
+	rx = d->agg ? &d->agg_rx : a ? &a->rx : NULL;
+	if (!rx)
 		return;
-	rxwork_figures(&a->rx, analysis_duration(a), &f);
+	/* The rates below are the interval's: any duration will do. */
+	rxwork_figures(rx, 0, &f);
 	runs = f.runs - d->prev_runs;
 	packets = f.packets - d->prev_packets;
 	d->rx.runs_per_s = dash_rate(runs, secs);

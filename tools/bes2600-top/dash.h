@@ -14,6 +14,8 @@
 
 #include <bes2600/top_maps.h>
 
+#include "rxwork.h"
+
 struct analysis;
 struct symtab;
 
@@ -66,6 +68,8 @@ struct dash {
 	uint64_t intervals;
 	/* true: instances and writers come from the BPF aggregation */
 	bool agg;
+	/* with agg: the sdio_rx_work totals the BPF side counted */
+	struct rxwork agg_rx;
 	/* the interval's writer rows, before their rates */
 	struct dash_writer next_writers[DASH_MAX_WRITERS];
 	int nnext_writers;
@@ -88,15 +92,17 @@ struct dash_agg {
 
 /*
  * A session that aggregates in BPF maps: the instances' values, interval
- * min/max (of the epoch that ended), writes, writers and the events seen
- * come from the maps, and the records only feed the analysis.  Set d->agg
- * before the first record; call it before each dash_interval().
+ * min/max (of the epoch that ended), writes, writers, the sdio_rx_work
+ * figures (rx, NULL: none) and the events seen come from the maps, and the
+ * records only feed the analysis.  Set d->agg before the first record;
+ * call it before each dash_interval().
  */
 void dash_take_agg(struct dash *d, const struct dash_agg *v, int n,
-		   uint32_t ended_epoch, uint64_t seen, struct symtab *syms);
+		   const struct bes2600_rx_stats *rx, uint32_t ended_epoch,
+		   uint64_t seen, struct symtab *syms);
 /*
  * Closes an interval of interval_ns: rates, min/max, sparklines, writers
- * (from the analysis' writers tables) and the sdio_rx_work figures.
+ * and the sdio_rx_work figures (without agg: from the analysis).
  */
 void dash_interval(struct dash *d, const struct analysis *a,
 		   struct symtab *syms, uint64_t interval_ns, uint64_t drops);

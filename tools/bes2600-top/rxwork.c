@@ -38,17 +38,7 @@ void rxwork_free(struct rxwork *r)
 
 void rx_hist_add(struct rx_hist *h, uint64_t v)
 {
-	unsigned int e = 63 - __builtin_clzll(v | 1);
-	size_t i;
-
-	if (v < RX_HIST_SUB)
-		i = v;
-	else
-		i = RX_HIST_SUB + (e - 4) * RX_HIST_SUB +
-		    ((v >> (e - 4)) & (RX_HIST_SUB - 1));
-	if (i >= RX_HIST_BUCKETS)
-		i = RX_HIST_BUCKETS - 1;
-	h->b[i]++;
+	h->b[bes2600_hist_bucket(v)]++;
 	h->n++;
 }
 
@@ -57,11 +47,11 @@ static uint64_t bucket_value(size_t i)
 {
 	uint64_t e, lo, width;
 
-	if (i < RX_HIST_SUB)
+	if (i < BES2600_HIST_SUB)
 		return i;
-	e = (i - RX_HIST_SUB) / RX_HIST_SUB + 4;
+	e = (i - BES2600_HIST_SUB) / BES2600_HIST_SUB + 4;
 	width = 1ULL << (e - 4);
-	lo = (1ULL << e) + ((i - RX_HIST_SUB) % RX_HIST_SUB) * width;
+	lo = (1ULL << e) + ((i - BES2600_HIST_SUB) % BES2600_HIST_SUB) * width;
 	return lo + width / 2;
 }
 
@@ -77,12 +67,12 @@ uint64_t rx_hist_pct(const struct rx_hist *h, double p)
 		want = 1;
 	if (want > h->n)
 		want = h->n;
-	for (i = 0; i < RX_HIST_BUCKETS; i++) {
+	for (i = 0; i < BES2600_HIST_BUCKETS; i++) {
 		seen += h->b[i];
 		if (seen >= want)
 			return bucket_value(i);
 	}
-	return bucket_value(RX_HIST_BUCKETS - 1);
+	return bucket_value(BES2600_HIST_BUCKETS - 1);
 }
 
 static struct rx_hw *find_hw(struct rxwork *r, uint64_t hw)
@@ -224,4 +214,32 @@ void rxwork_figures(const struct rxwork *r, uint64_t duration_ns,
 	f->q2s_p99_us = rx_hist_pct(&r->q2s, 99) / 1e3;
 	f->s2e_p50_us = rx_hist_pct(&r->s2e, 50) / 1e3;
 	f->s2e_p99_us = rx_hist_pct(&r->s2e, 99) / 1e3;
+}
+
+static void take_hist(struct rx_hist *h, const __u32 *b)
+{
+	size_t i;
+
+	h->n = 0;
+	for (i = 0; i < BES2600_HIST_BUCKETS; i++) {
+		h->b[i] = b[i];
+		h->n += b[i];
+	}
+}
+
+void rxwork_take_stats(struct rxwork *r, const struct bes2600_rx_stats *st)
+{
+	r->queue_events = st->queue_events;
+	r->queued = st->queued;
+	r->redispatches = st->redispatches;
+	r->starts = st->starts;
+	r->runs = st->runs;
+	r->packets = st->packets;
+	r->bytes = st->bytes;
+	r->transfers = st->transfers;
+	r->direct = st->direct;
+	r->to_queue = st->to_queue;
+	r->errors = st->errors;
+	take_hist(&r->q2s, st->q2s);
+	take_hist(&r->s2e, st->s2e);
 }

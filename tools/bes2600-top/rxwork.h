@@ -12,15 +12,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include <bes2600/top_event.h>
-
-/* 16 linear buckets per power of two: percentiles within ~3 %. */
-#define RX_HIST_SUB 16
-#define RX_HIST_BUCKETS (RX_HIST_SUB + 60 * RX_HIST_SUB)
+#include <bes2600/top_maps.h>
 
 struct rx_hist {
 	uint64_t n;
-	uint64_t b[RX_HIST_BUCKETS];
+	uint64_t b[BES2600_HIST_BUCKETS];
 };
 
 struct rx_hw;
@@ -63,5 +59,10 @@ void rx_hist_add(struct rx_hist *h, uint64_t v);
 uint64_t rx_hist_pct(const struct rx_hist *h, double p);
 void rxwork_figures(const struct rxwork *r, uint64_t duration_ns,
 		    struct rx_figures *f);
+/*
+ * Replaces r's totals and latencies with a chip's figures as the BPF side
+ * counted them (the dashboard's aggregation); r takes no events then.
+ */
+void rxwork_take_stats(struct rxwork *r, const struct bes2600_rx_stats *st);
 
 #endif /* __BES2600_RXWORK_H */

@@ -238,7 +238,7 @@ static int reset_model(struct top *t)
 	/* The BPF aggregation restarts with the model. */
 	if (t->s) {
 		t->d.events = bpf_session_seen(t->s);
-		bpf_session_reset_inst(t->s);
+		bpf_session_reset_agg(t->s);
 	}
 	memset(t->v.seen_at, 0, sizeof(t->v.seen_at));
 	t->nfindings = 0;
@@ -315,7 +315,8 @@ static void take_agg(struct top *t)
 						   bes2600_inst_index(0, c, i));
 			n++;
 		}
-	dash_take_agg(&t->d, v, n, ended, bpf_session_seen(t->s), t->syms);
+	dash_take_agg(&t->d, v, n, bpf_session_rx(t->s, 0), ended,
+		      bpf_session_seen(t->s), t->syms);
 }
 
 /* The sysfs directory of the driver: a new inode for every load. */
