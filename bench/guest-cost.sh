@@ -11,6 +11,9 @@ TOP=$LAB_REPO/build/bes2600-top/bes2600-top
 OUT=${VM_OUTDIR:-/tmp}/bench
 FRAMES=${FRAMES:-6000}
 RATE=${RATE:-600}
+# The steady cost is measured: each tool first runs this long under the
+# load, past its start-up (buffers growing, first symbol lookups).
+WARMUP_S=${WARMUP_S:-3}
 # What the tools write during a measurement goes to the guest's tmpfs:
 # a write to the 9p output share costs more than the tools themselves.
 RUN=/tmp/bench-run
@@ -36,6 +39,7 @@ measure() {
 			sleep 0.5
 		done
 	fi
+	[ "$WARMUP_S" -gt 0 ] && lab_generate $((WARMUP_S * RATE)) 1000 "$RATE" 60
 	sleep 1
 	a=$(tool_cpu "$pid")
 	lab_generate "$FRAMES" 1000 "$RATE" 120 || echo "# $name: generator did not finish" >&2
@@ -61,7 +65,7 @@ sysctl -qw kernel.bpf_stats_enabled=1
 lab_load c-v2 0 || exit 1
 ROUNDS=${ROUNDS:-3}
 : >"$OUT/cost.raw"
-echo "load: $FRAMES frames of 1000 B at $RATE frames/s (c-v2), $ROUNDS rounds, tools interleaved"
+echo "load: $FRAMES frames of 1000 B at $RATE frames/s (c-v2) after ${WARMUP_S} s of warm-up, $ROUNDS rounds, tools interleaved"
 for round in $(seq "$ROUNDS"); do
 	for tool in none bpftrace audit dashboard; do
 		case $tool in
