@@ -75,6 +75,47 @@ ok = truth > 0 and abs(tool - truth) <= 0.05 * truth
 print(("ok" if ok else "not ok") + " - top --jsonl: hw_bufs_used %.0f writes/s, ground truth %.0f (within 5%%)" % (tool, truth))
 EOF
 
+# 1b. sdio_rx_work, counted in BPF maps (c-v2 streams none of it): a load
+# that starts after the attach and ends before the last interval, so the
+# intervals' runs and packets add up to the lab's own counts.
+lab_load c-v2 0
+"$TOP" -b -n 6 --jsonl -d 1 >"$OUT/batch-rx.jsonl" 2>"$OUT/batch-rx.err" &
+pid=$!
+for _ in $(seq 120); do
+	grep -q "attached to" "$OUT/batch-rx.err" && break
+	sleep 0.5
+done
+r0=$(lab_stat rx_work_runs)
+p0=$(lab_stat sdio_rx_packets)
+lab_generate 800 1000 400 30
+sleep 0.5
+r1=$(lab_stat rx_work_runs)
+p1=$(lab_stat sdio_rx_packets)
+wait $pid
+rc=$?
+lab_unload
+$PY - "$OUT/batch-rx.jsonl" "$rc" "$r0" "$r1" "$p0" "$p1" <<'EOF'
+import json, sys
+path, rc = sys.argv[1], int(sys.argv[2])
+r0, r1, p0, p1 = map(int, sys.argv[3:])
+try:
+    objs = [json.loads(l) for l in open(path).read().splitlines()]
+except ValueError:
+    objs = []
+# Rates are printed rounded: a run or two, a packet or two per interval.
+runs = sum(o["sdio_rx_work"]["runs_per_s"] * o["interval_s"] for o in objs)
+pkts = sum(o["sdio_rx_work"]["runs_per_s"] * o["interval_s"] *
+           o["sdio_rx_work"]["packets_per_run"] for o in objs)
+lat = [o["sdio_rx_work"] for o in objs if o["sdio_rx_work"]["runs_per_s"] > 0]
+lat = bool(lat) and all(x["queue_to_start_us"]["p50"] > 0 and
+                        x["run_us"]["p50"] > 0 for x in lat)
+ok = (rc == 0 and len(objs) == 6 and r1 > r0 and
+      abs(runs - (r1 - r0)) <= 2 and abs(pkts - (p1 - p0)) <= 2 * len(objs) and lat)
+print(("ok" if ok else "not ok") +
+      " - top --jsonl: sdio_rx_work %.1f runs, %.1f packets; the lab counted %d, %d; latencies measured: %s" %
+      (runs, pkts, r1 - r0, p1 - p0, lat))
+EOF
+
 # 2. Full screen in tmux, patch-c then c-v2, under load.
 for variant in patch-c c-v2; do
 	lab_load "$variant" 20000 && lab_net_up
