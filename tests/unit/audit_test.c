@@ -656,6 +656,46 @@ static void test_phase7_figures(void **state)
 	synth_unlink(&s);
 }
 
+/*
+ * The queue event fires after queue_work(): a worker on another CPU can
+ * start first.  That start has no queueing to pair with, and the late
+ * queueing must not be paired with the next start (every later pair would
+ * be a period off: 100 ms here instead of 10 us).
+ */
+static void test_phase7_queue_after_start(void **state)
+{
+	const struct json *p7;
+	struct synth_out o;
+	struct synth s;
+	struct json *j;
+	uint64_t t;
+	int i;
+
+	(void)state;
+	synth_open(&s, WINDOW);
+	t = s.start_ns + 100 * MS;
+	put_rx(&s, t + 10 * US, BES2600_EV_RX_WORK_START, 0);
+	put_rx(&s, t + 15 * US, BES2600_EV_RX_WORK_QUEUE, 0);
+	put_rx(&s, t + 60 * US, BES2600_EV_RX_WORK_END, 0);
+	for (i = 0; i < 9; i++) {
+		t += 100 * MS;
+		put_rx(&s, t, BES2600_EV_RX_WORK_QUEUE, 0);
+		put_rx(&s, t + 10 * US, BES2600_EV_RX_WORK_START, 0);
+		put_rx(&s, t + 60 * US, BES2600_EV_RX_WORK_END, 0);
+	}
+	synth_close(&s);
+	j = synth_replay_json(&s, &o, NULL);
+	p7 = json_get(j, "phase7");
+	assert_int_equal(num(p7, "rx_work_runs"), 10);
+	assert_float_equal(num(json_get(p7, "queue_to_start_us"), "p50"), 10,
+			   0.5);
+	assert_float_equal(num(json_get(p7, "queue_to_start_us"), "p99"), 10,
+			   0.5);
+	json_free(j);
+	synth_out_free(&o);
+	synth_unlink(&s);
+}
+
 static void test_baseline_zero_delta(void **state)
 {
 	char base[80];
@@ -737,6 +777,7 @@ int main(void)
 		cmocka_unit_test(test_suppressions),
 		cmocka_unit_test(test_check_then_act),
 		cmocka_unit_test(test_phase7_figures),
+		cmocka_unit_test(test_phase7_queue_after_start),
 		cmocka_unit_test(test_baseline_zero_delta),
 		cmocka_unit_test(test_bad_arguments),
 	};

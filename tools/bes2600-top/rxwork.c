@@ -10,13 +10,16 @@
 #include "rxwork.h"
 #include "window.h"
 
-/* Queued runs not started yet, per device: queue_work() allows one. */
-#define RX_PENDING 8
-
+/*
+ * Per device: the queueing not started yet (0: none) and the run not
+ * ended yet.  queue_work() lets one queueing be pending, so the newest
+ * wins: the queue event fires after queue_work(), and a worker on another
+ * CPU may have started (before it, in time order) already; pairing starts
+ * with the oldest queueing instead would shift every later pair by one.
+ */
 struct rx_hw {
 	uint64_t hw;
-	uint64_t pend[RX_PENDING];
-	int npend;
+	uint64_t pend_ts;
 	bool running;
 	uint64_t run_start;
 };
@@ -109,24 +112,16 @@ static void process(struct rxwork *r, const struct bes2600_event *e)
 		if (!e->rxq.queued)
 			break;
 		r->queued++;
-		if (!h)
-			break;
-		if (h->npend == RX_PENDING) {
-			memmove(h->pend, h->pend + 1,
-				(RX_PENDING - 1) * sizeof(*h->pend));
-			h->npend--;
-		}
-		h->pend[h->npend++] = e->ts_ns;
+		if (h)
+			h->pend_ts = e->ts_ns;
 		break;
 	case BES2600_EV_RX_WORK_START:
 		r->starts++;
 		if (!h)
 			break;
-		if (h->npend) {
-			rx_hist_add(&r->q2s, e->ts_ns - h->pend[0]);
-			memmove(h->pend, h->pend + 1,
-				(h->npend - 1) * sizeof(*h->pend));
-			h->npend--;
+		if (h->pend_ts) {
+			rx_hist_add(&r->q2s, e->ts_ns - h->pend_ts);
+			h->pend_ts = 0;
 		}
 		h->running = true;
 		h->run_start = e->ts_ns;
