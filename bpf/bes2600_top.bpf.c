@@ -407,9 +407,10 @@ static __always_inline struct bes2600_rx_stats *rx_of(void *hw)
 	return bpf_map_lookup_elem(&rx_stats, &key);
 }
 
+/* A chip with no slot (past BES2600_MAX_HW) is streamed for the analysis. */
 static __always_inline bool streams_rx(const struct bes2600_rx_stats *rs)
 {
-	if (rs && rs->plain)
+	if (!rs || rs->plain)
 		return true;
 	counted();
 	return false;
@@ -445,7 +446,12 @@ static __always_inline bool rx_queue_streamed(void *hw, int reason,
 	return streams_rx(rs);
 }
 
-/* Start and end come from the one work item, never run twice at once. */
+/*
+ * Totals are atomic adds even where only the work item writes them: a
+ * plain add racing with userspace's reset would write the old total back.
+ * run_start needs no more: start and end come from the one work item,
+ * which the workqueue never runs twice at once.
+ */
 static __always_inline bool rx_start_streamed(void *hw)
 {
 	struct bes2600_rx_stats *rs = rx_of(hw);
@@ -453,7 +459,7 @@ static __always_inline bool rx_start_streamed(void *hw)
 
 	if (rs) {
 		now = bpf_ktime_get_ns();
-		rs->starts++;
+		__sync_fetch_and_add(&rs->starts, 1);
 		q = __sync_lock_test_and_set(&rs->pend_ts, 0);
 		if (q && q <= now)
 			hist_add(rs->q2s, now - q);
@@ -471,14 +477,14 @@ static __always_inline bool rx_end_streamed(void *hw, __u32 transfers,
 
 	if (rs) {
 		now = bpf_ktime_get_ns();
-		rs->runs++;
-		rs->transfers += transfers;
-		rs->packets += packets;
-		rs->bytes += bytes;
-		rs->direct += direct;
-		rs->to_queue += queued;
+		__sync_fetch_and_add(&rs->runs, 1);
+		__sync_fetch_and_add(&rs->transfers, transfers);
+		__sync_fetch_and_add(&rs->packets, packets);
+		__sync_fetch_and_add(&rs->bytes, bytes);
+		__sync_fetch_and_add(&rs->direct, direct);
+		__sync_fetch_and_add(&rs->to_queue, queued);
 		if (err)
-			rs->errors++;
+			__sync_fetch_and_add(&rs->errors, 1);
 		start = rs->run_start;
 		rs->run_start = 0;
 		if (start && start <= now)

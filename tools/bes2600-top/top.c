@@ -272,7 +272,8 @@ static int try_attach(struct top *t, char *why, size_t len)
 {
 	/*
 	 * Counts in BPF maps, records only for what the analysis needs:
-	 * plain writes, out-of-bounds atomic ones, sdio_rx_work and timers.
+	 * plain writes, out-of-bounds atomic ones, stale timer decisions,
+	 * and sdio_rx_work once its chip had a plain write.
 	 */
 	struct bpf_session_opts so = {
 		.stream = true, .aggregate = true, .stream_atomic = false,
