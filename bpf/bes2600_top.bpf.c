@@ -355,41 +355,37 @@ static __always_inline int on_counter(void *ctx, __u32 counter, void *hw,
 				      int idx, int op, int delta, int old,
 				      int new, __u8 atomic, unsigned long caller)
 {
-	struct bes2600_cpu_stats *st;
+	struct bes2600_cpu_stats *st = counted();
 	struct bes2600_event tmp, *e;
+	__u8 flags = 0;
 	__u32 iflags;
 
-	if (!aggregate) {
-		e = reserve(&st);
-		if (!e)
-			return 0;
-		e->flags = 0;
-		e->pad[0] = e->pad[1] = 0;
-		fill_counter(e, counter, hw, idx, op, delta, old, new, atomic,
-			     caller, st);
-		stamp(e);
-		submit(ctx, e, st);
-		return 0;
-	}
-	/* Counted on the stack; copied to the ring only when it is sent. */
-	st = counted();
 	if (!st)
 		return 0;
-	__builtin_memset(&tmp, 0, sizeof(tmp));
-	fill_counter(&tmp, counter, hw, idx, op, delta, old, new, atomic,
-		     caller, st);
-	iflags = aggregate_write(&tmp, st);
+	if (aggregate) {
+		/*
+		 * Only the fields the aggregation reads are filled here; a
+		 * record that is sent is built in the ring.
+		 */
+		fill_counter(&tmp, counter, hw, idx, op, delta, old, new,
+			     atomic, caller, st);
+		iflags = aggregate_write(&tmp, st);
+		if (atomic && !stream_atomic &&
+		    !(iflags & BES2600_INST_PLAIN)) {
+			if (!out_of_bounds(counter, new))
+				return 0;
+			flags = BES2600_REC_SAMPLED;
+		}
+	}
 	if (!stream)
 		return 0;
-	if (atomic && !stream_atomic && !(iflags & BES2600_INST_PLAIN)) {
-		if (!out_of_bounds(counter, new))
-			return 0;
-		tmp.flags = BES2600_REC_SAMPLED;
-	}
 	e = ring_slot(st);
 	if (!e)
 		return 0;
-	__builtin_memcpy(e, &tmp, sizeof(*e));
+	e->flags = flags;
+	e->pad[0] = e->pad[1] = 0;
+	fill_counter(e, counter, hw, idx, op, delta, old, new, atomic, caller,
+		     st);
 	stamp(e);
 	submit(ctx, e, st);
 	return 0;
