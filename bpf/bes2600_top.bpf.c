@@ -426,16 +426,16 @@ static __always_inline bool rx_queue_streamed(void *hw, int reason,
 	struct bes2600_rx_stats *rs = rx_of(hw);
 
 	if (rs) {
-		__sync_fetch_and_add(&rs->queue_events, 1);
+		__sync_fetch_and_add(&rs->t.queue_events, 1);
 		if (reason == 1)	/* BH re-dispatch */
-			__sync_fetch_and_add(&rs->redispatches, 1);
+			__sync_fetch_and_add(&rs->t.redispatches, 1);
 		/*
 		 * Only one queueing is pending at a time; the newest wins, as
 		 * the event fires after queue_work() and a worker on another
 		 * CPU may have started (and taken the previous one) already.
 		 */
 		if (queued) {
-			__sync_fetch_and_add(&rs->queued, 1);
+			__sync_fetch_and_add(&rs->t.queued, 1);
 			rs->pend_ts = bpf_ktime_get_ns();
 		}
 	}
@@ -455,7 +455,7 @@ static __always_inline bool rx_start_streamed(void *hw)
 
 	if (rs) {
 		now = bpf_ktime_get_ns();
-		__sync_fetch_and_add(&rs->starts, 1);
+		__sync_fetch_and_add(&rs->t.starts, 1);
 		q = __sync_lock_test_and_set(&rs->pend_ts, 0);
 		if (q && q <= now)
 			hist_add(rs->q2s, now - q);
@@ -473,14 +473,14 @@ static __always_inline bool rx_end_streamed(void *hw, __u32 transfers,
 
 	if (rs) {
 		now = bpf_ktime_get_ns();
-		__sync_fetch_and_add(&rs->runs, 1);
-		__sync_fetch_and_add(&rs->transfers, transfers);
-		__sync_fetch_and_add(&rs->packets, packets);
-		__sync_fetch_and_add(&rs->bytes, bytes);
-		__sync_fetch_and_add(&rs->direct, direct);
-		__sync_fetch_and_add(&rs->to_queue, queued);
+		__sync_fetch_and_add(&rs->t.runs, 1);
+		__sync_fetch_and_add(&rs->t.transfers, transfers);
+		__sync_fetch_and_add(&rs->t.packets, packets);
+		__sync_fetch_and_add(&rs->t.bytes, bytes);
+		__sync_fetch_and_add(&rs->t.direct, direct);
+		__sync_fetch_and_add(&rs->t.to_queue, queued);
 		if (err)
-			__sync_fetch_and_add(&rs->errors, 1);
+			__sync_fetch_and_add(&rs->t.errors, 1);
 		start = rs->run_start;
 		rs->run_start = 0;
 		if (start && start <= now)

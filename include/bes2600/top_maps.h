@@ -111,17 +111,22 @@ static inline __u32 bes2600_hist_bucket(__u64 v)
 	return i < BES2600_HIST_BUCKETS ? i : BES2600_HIST_BUCKETS - 1;
 }
 
-/*
- * The dashboard's sdio_rx_work figures, per chip slot, totals since the
- * session (or its reset) began.
- */
-struct bes2600_rx_stats {
+/* The Phase 7 totals, as the BPF side and the audit both count them. */
+struct bes2600_rx_totals {
 	__u64 queue_events;	/* sdio_rx_work_queue events */
 	__u64 queued;		/* of which queue_work() queued the work */
 	__u64 redispatches;	/* reason BH re-dispatch */
 	__u64 starts;
 	__u64 runs;		/* sdio_rx_work_end events */
 	__u64 packets, bytes, transfers, direct, to_queue, errors;
+};
+
+/*
+ * The dashboard's sdio_rx_work figures, per chip slot, totals since the
+ * session (or its reset) began.
+ */
+struct bes2600_rx_stats {
+	struct bes2600_rx_totals t;
 	__u64 pend_ts;		/* the queueing not started yet, 0: none */
 	__u64 run_start;	/* the run not ended yet, 0: none */
 	__u32 plain;		/* a counter of the chip had a plain write */

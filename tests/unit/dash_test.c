@@ -183,10 +183,10 @@ static void test_agg_rx(void **state)
 
 	(void)state;
 	dash_init(&d);
-	rx.runs = 200;
-	rx.packets = 400;
-	rx.queue_events = 210;
-	rx.redispatches = 3;
+	rx.t.runs = 200;
+	rx.t.packets = 400;
+	rx.t.queue_events = 210;
+	rx.t.redispatches = 3;
 	for (i = 0; i < 98; i++)
 		rx.q2s[bes2600_hist_bucket(1000)]++;
 	rx.q2s[bes2600_hist_bucket(1000000)] += 2;
@@ -202,10 +202,10 @@ static void test_agg_rx(void **state)
 	assert_true(d.rx.q2s_p99_us > 970 && d.rx.q2s_p99_us < 1030);
 	assert_true(d.rx.run_p50_us > 48.5 && d.rx.run_p50_us < 51.5);
 	/* The next interval's rates count only what it added. */
-	rx.runs = 300;
-	rx.packets = 700;
-	rx.queue_events = 330;
-	rx.redispatches = 5;
+	rx.t.runs = 300;
+	rx.t.packets = 700;
+	rx.t.queue_events = 330;
+	rx.t.redispatches = 5;
 	dash_take_agg(&d, NULL, 0, &rx, 1, 1000, NULL);
 	dash_interval(&d, NULL, NULL, 1000 * MS, 0);
 	assert_true(d.rx.runs_per_s > 99.9 && d.rx.runs_per_s < 100.1);

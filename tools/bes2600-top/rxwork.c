@@ -106,17 +106,17 @@ static void process(struct rxwork *r, const struct bes2600_event *e)
 		r->last_ts = e->ts_ns;
 	switch (e->type) {
 	case BES2600_EV_RX_WORK_QUEUE:
-		r->queue_events++;
+		r->t.queue_events++;
 		if (e->rxq.reason == 1)
-			r->redispatches++;
+			r->t.redispatches++;
 		if (!e->rxq.queued)
 			break;
-		r->queued++;
+		r->t.queued++;
 		if (h)
 			h->pend_ts = e->ts_ns;
 		break;
 	case BES2600_EV_RX_WORK_START:
-		r->starts++;
+		r->t.starts++;
 		if (!h)
 			break;
 		if (h->pend_ts) {
@@ -127,14 +127,14 @@ static void process(struct rxwork *r, const struct bes2600_event *e)
 		h->run_start = e->ts_ns;
 		break;
 	case BES2600_EV_RX_WORK_END:
-		r->runs++;
-		r->packets += e->rxe.packets;
-		r->bytes += e->rxe.bytes;
-		r->transfers += e->rxe.transfers;
-		r->direct += e->rxe.direct;
-		r->to_queue += e->rxe.queued;
+		r->t.runs++;
+		r->t.packets += e->rxe.packets;
+		r->t.bytes += e->rxe.bytes;
+		r->t.transfers += e->rxe.transfers;
+		r->t.direct += e->rxe.direct;
+		r->t.to_queue += e->rxe.queued;
 		if (e->rxe.err)
-			r->errors++;
+			r->t.errors++;
 		if (h && h->running) {
 			rx_hist_add(&r->s2e, e->ts_ns - h->run_start);
 			h->running = false;
@@ -191,18 +191,18 @@ void rxwork_figures(const struct rxwork *r, uint64_t duration_ns,
 {
 	memset(f, 0, sizeof(*f));
 	f->duration_s = duration_ns / 1e9;
-	f->runs = r->runs;
-	f->packets = r->packets;
-	f->bytes = r->bytes;
-	f->redispatches = r->redispatches;
-	f->queue_events = r->queue_events;
-	f->errors = r->errors;
+	f->runs = r->t.runs;
+	f->packets = r->t.packets;
+	f->bytes = r->t.bytes;
+	f->redispatches = r->t.redispatches;
+	f->queue_events = r->t.queue_events;
+	f->errors = r->t.errors;
 	if (f->duration_s > 0) {
-		f->mb_per_s = r->bytes / f->duration_s / 1e6;
-		f->runs_per_s = r->runs / f->duration_s;
+		f->mb_per_s = r->t.bytes / f->duration_s / 1e6;
+		f->runs_per_s = r->t.runs / f->duration_s;
 	}
-	f->dispatches_per_1000_rx = r->packets ?
-		1000.0 * r->runs / r->packets : -1;
+	f->dispatches_per_1000_rx = r->t.packets ?
+		1000.0 * r->t.runs / r->t.packets : -1;
 	f->q2s_n = r->q2s.n;
 	f->s2e_n = r->s2e.n;
 	f->q2s_p50_us = rx_hist_pct(&r->q2s, 50) / 1e3;
@@ -224,17 +224,7 @@ static void take_hist(struct rx_hist *h, const __u32 *b)
 
 void rxwork_take_stats(struct rxwork *r, const struct bes2600_rx_stats *st)
 {
-	r->queue_events = st->queue_events;
-	r->queued = st->queued;
-	r->redispatches = st->redispatches;
-	r->starts = st->starts;
-	r->runs = st->runs;
-	r->packets = st->packets;
-	r->bytes = st->bytes;
-	r->transfers = st->transfers;
-	r->direct = st->direct;
-	r->to_queue = st->to_queue;
-	r->errors = st->errors;
+	r->t = st->t;
 	take_hist(&r->q2s, st->q2s);
 	take_hist(&r->s2e, st->s2e);
 }

@@ -30,11 +30,7 @@ struct rxwork {
 	uint64_t newest;
 	struct rx_hw *hws;
 	size_t nhw;
-	uint64_t queue_events;	/* sdio_rx_work_queue events */
-	uint64_t queued;	/* of which queue_work() queued it */
-	uint64_t redispatches;	/* reason 1: BH re-dispatch */
-	uint64_t starts, runs;	/* runs: sdio_rx_work_end events */
-	uint64_t packets, bytes, transfers, direct, to_queue, errors;
+	struct bes2600_rx_totals t;
 	uint64_t first_ts, last_ts;
 	struct rx_hist q2s, s2e;
 };
