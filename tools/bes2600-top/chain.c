@@ -526,13 +526,7 @@ static void drop_taken(struct chain *c, const bool *take, size_t upto)
 /* Drops the q oldest (already committed) events. */
 static void drop_front(struct chain *c, size_t q)
 {
-	c->buf += q;
-	c->off += q;
-	c->n -= q;
-	if (!c->n) {
-		c->buf = c->mem;
-		c->off = 0;
-	}
+	c->buf = window_drop(c->mem, &c->off, &c->n, q, sizeof(*c->buf));
 }
 
 static void drop_first(struct chain *c)

@@ -165,13 +165,7 @@ int rxwork_add(struct rxwork *r, const struct bes2600_event *e)
 	for (k = 0; k < r->n && r->buf[k].ts_ns + r->window_ns <= r->newest;
 	     k++)
 		process(r, &r->buf[k]);
-	r->buf += k;
-	r->off += k;
-	r->n -= k;
-	if (!r->n) {
-		r->buf = r->mem;
-		r->off = 0;
-	}
+	r->buf = window_drop(r->mem, &r->off, &r->n, k, sizeof(*r->buf));
 	return 0;
 }
 
@@ -181,9 +175,7 @@ void rxwork_flush(struct rxwork *r)
 
 	for (i = 0; i < r->n; i++)
 		process(r, &r->buf[i]);
-	r->n = 0;
-	r->buf = r->mem;
-	r->off = 0;
+	r->buf = window_drop(r->mem, &r->off, &r->n, r->n, sizeof(*r->buf));
 }
 
 void rxwork_figures(const struct rxwork *r, uint64_t duration_ns,

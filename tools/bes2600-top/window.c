@@ -24,3 +24,10 @@ void *window_room(void *mem, size_t *off, size_t n, size_t *cap, size_t size)
 		*cap = grown;
 	return mem;
 }
+
+void *window_drop(void *mem, size_t *off, size_t *n, size_t k, size_t size)
+{
+	*n -= k;
+	*off = *n ? *off + k : 0;
+	return *n ? (char *)mem + *off * size : mem;
+}

@@ -18,5 +18,10 @@
  */
 void *window_room(void *mem, size_t *off, size_t n, size_t *cap,
 		  size_t size);
+/*
+ * Drops the k oldest of the *n live entries: returns the first live one,
+ * the start of mem again (off 0) once none is left.
+ */
+void *window_drop(void *mem, size_t *off, size_t *n, size_t k, size_t size);
 
 #endif /* __BES2600_WINDOW_H */
