@@ -73,29 +73,15 @@ static inline int bes2600_inst_index(int hw_slot, __u32 counter, __s32 idx)
 /* floor(log2(v)) for v > 0, without a count-leading-zeros instruction. */
 static inline unsigned int bes2600_log2(__u64 v)
 {
-	unsigned int e = 0;
+	unsigned int e = 0, shift;
 
-	if (v >> 32) {
-		v >>= 32;
-		e += 32;
-	}
-	if (v >> 16) {
-		v >>= 16;
-		e += 16;
-	}
-	if (v >> 8) {
-		v >>= 8;
-		e += 8;
-	}
-	if (v >> 4) {
-		v >>= 4;
-		e += 4;
-	}
-	if (v >> 2) {
-		v >>= 2;
-		e += 2;
-	}
-	return e + (v >> 1);
+	/* A binary search; a fixed count, which BPF unrolls or bounds. */
+	for (shift = 32; shift; shift >>= 1)
+		if (v >> shift) {
+			v >>= shift;
+			e += shift;
+		}
+	return e;
 }
 
 static inline __u32 bes2600_hist_bucket(__u64 v)

@@ -39,6 +39,15 @@ _Static_assert(sizeof(struct bes2600_rx_stats) % 8 == 0,
 
 static bool verbose_libbpf;
 
+/* The values of an mmapable array, or NULL (errno says why). */
+static void *map_values(const struct bpf_map *m, size_t len)
+{
+	void *p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED,
+		       bpf_map__fd(m), 0);
+
+	return p == MAP_FAILED ? NULL : p;
+}
+
 static int libbpf_print(enum libbpf_print_level level __attribute__((unused)),
 			const char *fmt,
 			va_list args)
@@ -174,19 +183,15 @@ struct bpf_session *bpf_session_open(const struct bpf_session_opts *o,
 		}
 	}
 	s->inst_len = sizeof(*s->inst) * BES2600_NR_INST;
-	s->inst = mmap(NULL, s->inst_len, PROT_READ | PROT_WRITE, MAP_SHARED,
-		       bpf_map__fd(s->skel->maps.inst_stats), 0);
-	if (s->inst == MAP_FAILED) {
-		s->inst = NULL;
+	s->inst = map_values(s->skel->maps.inst_stats, s->inst_len);
+	if (!s->inst) {
 		seterr(err, "cannot map the instance counts: %s",
 		       strerror(errno));
 		goto fail;
 	}
 	s->rx_len = sizeof(*s->rx) * BES2600_MAX_HW;
-	s->rx = mmap(NULL, s->rx_len, PROT_READ | PROT_WRITE, MAP_SHARED,
-		     bpf_map__fd(s->skel->maps.rx_stats), 0);
-	if (s->rx == MAP_FAILED) {
-		s->rx = NULL;
+	s->rx = map_values(s->skel->maps.rx_stats, s->rx_len);
+	if (!s->rx) {
 		seterr(err, "cannot map the sdio_rx_work counts: %s",
 		       strerror(errno));
 		goto fail;
