@@ -15,9 +15,21 @@ MODULES := $(foreach k,$(KVERS),build/$(k)/driver/bes2600_lab.ko)
 DRIVER_SRC := $(wildcard driver/*.c driver/*.h driver/Kbuild driver/Makefile) \
 	$(wildcard include/*/*.h include/*/*/*.h)
 
-all: modules bpf tool unit
+# The tests' second event source (tests/abi-src/): not the lab, a small
+# module in three variants of the tracepoint ABI.
+ABI_SRC := $(foreach k,$(KVERS),build/$(k)/abi-src/abi_v1.ko)
+
+all: modules test-modules bpf tool unit
 
 modules: $(MODULES)
+
+test-modules: $(ABI_SRC)
+
+build/%/abi-src/abi_v1.ko: $(wildcard tests/abi-src/*)
+	rm -rf build/$*/abi-src
+	mkdir -p build/$*
+	cp -r tests/abi-src build/$*/abi-src
+	$(MAKE) -C build/$*/abi-src KVER=$*
 
 # bes2600-top: one CO-RE object for every kernel.  vmlinux.h comes from
 # the build machine's BTF (VMLINUX_BTF= another file to cross-build, e.g.
@@ -45,7 +57,7 @@ bpf: $(BPF_OUT)/bes2600_top.skel.h
 
 # One copy of the sources per kernel, so builds for 6.1 and 6.12 coexist.
 build/%/driver/bes2600_lab.ko: $(DRIVER_SRC)
-	rm -rf build/$*
+	rm -rf build/$*/driver build/$*/include
 	mkdir -p build/$*
 	cp -r driver include build/$*/
 	$(MAKE) -C build/$*/driver KVER=$*
@@ -99,5 +111,5 @@ clean:
 	rm -rf build
 	$(MAKE) -C driver clean KVER=$(firstword $(KVERS)) 2>/dev/null || true
 
-.PHONY: all modules bpf tool unit deps demo check bench install dkms-src dkms-install \
+.PHONY: all modules test-modules bpf tool unit deps demo check bench install dkms-src dkms-install \
 	dkms-uninstall clean

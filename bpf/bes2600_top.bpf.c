@@ -29,6 +29,14 @@ const volatile bool stream = true;	/* send records through the ring */
 const volatile bool aggregate;
 const volatile bool stream_atomic = true;
 const volatile __s32 capacity;		/* hw_bufs_used bound, 0: none */
+/*
+ * Fields the driver's events have past the first ABI version's, set by
+ * userspace from the event's BTF or format file: a program must not read
+ * an argument the event lacks (tp_btf fails to load, raw_tp to attach).
+ * The verifier skips the branch that reads it when the flag is false.
+ */
+const volatile bool ctr_has_capacity;
+const volatile bool timer_has_now;
 const volatile bool with_stacks;
 const volatile __u64 wakeup_bytes = 256 * 1024;
 
@@ -305,6 +313,7 @@ static __always_inline __u32 aggregate_write(const struct bes2600_event *e,
 	__sync_fetch_and_add(&is->writes, 1);
 	__sync_fetch_and_add(&is->delta_sum, e->ctr.delta);
 	is->value = v;
+	is->capacity = e->ctr.capacity;
 	/* Tagged ep + 1: a zeroed slot belongs to no interval. */
 	if (is->epoch[s] != ep + 1) {
 		is->epoch[s] = ep + 1;
@@ -329,7 +338,7 @@ static __always_inline void fill_counter(struct bes2600_event *e,
 					 __u32 counter, void *hw, int idx,
 					 int op, int delta, int old, int new,
 					 __u8 atomic, unsigned long caller,
-					 struct bes2600_cpu_stats *st)
+					 int cap, struct bes2600_cpu_stats *st)
 {
 	e->hw = (__u64)hw;
 	e->type = BES2600_EV_COUNTER;
@@ -340,20 +349,23 @@ static __always_inline void fill_counter(struct bes2600_event *e,
 	e->ctr.old = old;
 	e->ctr.new_ = new;
 	e->ctr.atomic = atomic;
-	e->ctr.pad2 = 0;
+	e->ctr.capacity = cap;
 	e->ctr.caller = caller;
 	decide_context(e, st);
 }
 
-static __always_inline bool out_of_bounds(__u32 counter, int new)
+/* --capacity bounds hw_bufs_used; else the bound the driver sent. */
+static __always_inline bool out_of_bounds(__u32 counter, int new, int cap)
 {
-	return new < 0 || (capacity > 0 && counter == BES2600_HW_BUFS_USED &&
-			   new > capacity);
+	if (capacity > 0 && counter == BES2600_HW_BUFS_USED)
+		cap = capacity;
+	return new < 0 || (cap > 0 && new > cap);
 }
 
 static __always_inline int on_counter(void *ctx, __u32 counter, void *hw,
 				      int idx, int op, int delta, int old,
-				      int new, __u8 atomic, unsigned long caller)
+				      int new, __u8 atomic, unsigned long caller,
+				      int cap)
 {
 	struct bes2600_cpu_stats *st = counted();
 	struct bes2600_event tmp, *e;
@@ -368,11 +380,11 @@ static __always_inline int on_counter(void *ctx, __u32 counter, void *hw,
 		 * record that is sent is built in the ring.
 		 */
 		fill_counter(&tmp, counter, hw, idx, op, delta, old, new,
-			     atomic, caller, st);
+			     atomic, caller, cap, st);
 		iflags = aggregate_write(&tmp, st);
 		if (atomic && !stream_atomic &&
 		    !(iflags & BES2600_INST_PLAIN)) {
-			if (!out_of_bounds(counter, new))
+			if (!out_of_bounds(counter, new, cap))
 				return 0;
 			flags = BES2600_REC_SAMPLED;
 		}
@@ -385,7 +397,7 @@ static __always_inline int on_counter(void *ctx, __u32 counter, void *hw,
 	e->flags = flags;
 	e->pad[0] = e->pad[1] = 0;
 	fill_counter(e, counter, hw, idx, op, delta, old, new, atomic, caller,
-		     st);
+		     cap, st);
 	stamp(e);
 	submit(ctx, e, st);
 	return 0;
@@ -427,7 +439,7 @@ static __always_inline bool rx_queue_streamed(void *hw, int reason,
 
 	if (rs) {
 		__sync_fetch_and_add(&rs->t.queue_events, 1);
-		if (reason == 1)	/* BH re-dispatch */
+		if (reason == BES2600_RX_WORK_BH_REDISPATCH)
 			__sync_fetch_and_add(&rs->t.redispatches, 1);
 		/*
 		 * Only one queueing is pending at a time; the newest wins, as
@@ -547,7 +559,8 @@ static __always_inline int on_rx_work_end(void *ctx, void *hw, __u32 transfers,
 }
 
 static __always_inline int on_pending_timer(void *ctx, void *hw, int idx,
-					    int count, int action, int now)
+					    int count, int action, int now,
+					    bool has_now)
 {
 	struct bes2600_cpu_stats *st;
 	struct bes2600_event *e;
@@ -555,8 +568,10 @@ static __always_inline int on_pending_timer(void *ctx, void *hw, int idx,
 	/*
 	 * The dashboard's analysis needs the stale decisions only (the
 	 * count read back is not the one decided on: check-then-act).
+	 * Without the read-back, the analysis decides from the writes
+	 * around the decision: send them all.
 	 */
-	if (aggregate && now == count) {
+	if (aggregate && has_now && now == count) {
 		counted();
 		return 0;
 	}
@@ -564,6 +579,8 @@ static __always_inline int on_pending_timer(void *ctx, void *hw, int idx,
 	if (!e)
 		return 0;
 	common(e, BES2600_EV_PENDING_TIMER, hw, st);
+	if (!has_now)
+		e->flags = BES2600_REC_NO_NOW;
 	e->timer.idx = idx;
 	e->timer.count = count;
 	e->timer.action = action;
@@ -576,20 +593,26 @@ static __always_inline int on_pending_timer(void *ctx, void *hw, int idx,
  * The same handlers under two section types.  TP_PROTO of every event
  * lists the ABI fields in order, so both see the same arguments.
  */
+/* The capacity argument, where the driver's event has it. */
+static __always_inline int ctr_capacity(unsigned long long *ctx)
+{
+	return ctr_has_capacity ? (int)ctx[BES2600_CTR_FIELDS - 1] : 0;
+}
+
 #define COUNTER_PROGS(name, id)						\
 SEC("tp_btf/" #name)							\
 int BPF_PROG(btf_##name, void *hw, int idx, int op, int delta, int old,	\
 	     int new, __u8 atomic, unsigned long caller)		\
 {									\
 	return on_counter(ctx, id, hw, idx, op, delta, old, new, atomic, \
-			  caller);					\
+			  caller, ctr_capacity(ctx));			\
 }									\
 SEC("raw_tp/" #name)							\
 int BPF_PROG(raw_##name, void *hw, int idx, int op, int delta, int old, \
 	     int new, __u8 atomic, unsigned long caller)		\
 {									\
 	return on_counter(ctx, id, hw, idx, op, delta, old, new, atomic, \
-			  caller);					\
+			  caller, ctr_capacity(ctx));			\
 }
 
 COUNTER_PROGS(hw_bufs_used, BES2600_HW_BUFS_USED)
@@ -617,8 +640,14 @@ PROGS(sdio_rx_work_end, on_rx_work_end,
 	   unsigned int bytes, unsigned int direct, unsigned int queued,
 	   int err),
       hw, transfers, packets, bytes, direct, queued, err)
+/* now, where the driver's event has it (the first version had four). */
+static __always_inline int timer_now(unsigned long long *ctx)
+{
+	return timer_has_now ? (int)ctx[BES2600_TIMER_FIELDS - 1] : 0;
+}
+
 PROGS(pending_count_timer, on_pending_timer,
-      ARGS(void *hw, int idx, int count, int action, int now),
-      hw, idx, count, action, now)
+      ARGS(void *hw, int idx, int count, int action),
+      hw, idx, count, action, timer_now(ctx), timer_has_now)
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";

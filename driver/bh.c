@@ -39,6 +39,8 @@ void bes2600_counters_init(struct bes2600_common *hw)
 	bool at = hw->atomic_counters;
 	int i;
 
+	/* The chip's input buffers bound the total; the tools read it. */
+	bes2600_ctr_set_capacity(&hw->hw_bufs_used, hw->wsm_caps.numInpChBufs);
 	bes2600_ctr_set(&hw->hw_bufs_used, BES2600_CTR_HW_BUFS_USED, hw, 0, 0,
 			at);
 	for (i = 0; i < BES2600_MAX_VIFS; i++)

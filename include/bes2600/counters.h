@@ -47,12 +47,22 @@ enum bes2600_ctr_kind {
 
 struct bes2600_ctr {
 	atomic_t val;
+	int capacity;			/* bound for the tools, 0: none */
 #ifdef BES2600_CTR_TRUTH
 	atomic_t intended;		/* sum of the deltas writers meant */
 	atomic_long_t plain_writes;
 	atomic_long_t atomic_writes;
 #endif
 };
+
+/*
+ * The counter's bound (hw_bufs_used: wsm_caps.numInpChBufs), carried by
+ * every trace event of it, so that a tool attached at any time knows it.
+ */
+static inline void bes2600_ctr_set_capacity(struct bes2600_ctr *c, int n)
+{
+	WRITE_ONCE(c->capacity, n);
+}
 
 static __always_inline int bes2600_ctr_read(const struct bes2600_ctr *c)
 {
@@ -70,21 +80,24 @@ bes2600_ctr_note(struct bes2600_ctr *c, enum bes2600_ctr_kind kind, void *hw,
 		 int idx, int op, int delta, int old, int new, bool atomic,
 		 unsigned long caller)
 {
+	int cap = READ_ONCE(c->capacity);
+
 #ifdef BES2600_CTR_TRUTH
 	atomic_add(delta, &c->intended);
 	atomic_long_inc(atomic ? &c->atomic_writes : &c->plain_writes);
 #endif
 	switch (kind) {
 	case BES2600_CTR_HW_BUFS_USED:
-		trace_hw_bufs_used(hw, idx, op, delta, old, new, atomic, caller);
+		trace_hw_bufs_used(hw, idx, op, delta, old, new, atomic, caller,
+				   cap);
 		break;
 	case BES2600_CTR_HW_BUFS_USED_VIF:
 		trace_hw_bufs_used_vif(hw, idx, op, delta, old, new, atomic,
-				       caller);
+				       caller, cap);
 		break;
 	case BES2600_CTR_WSM_TX_PENDING:
 		trace_wsm_tx_pending(hw, idx, op, delta, old, new, atomic,
-				     caller);
+				     caller, cap);
 		break;
 	}
 }

@@ -10,6 +10,7 @@
 #ifndef __VMLINUX_H__
 #include <linux/types.h>
 #endif
+#include "abi.h"
 
 /* Which trace event a record comes from. */
 enum bes2600_ev_type {
@@ -46,6 +47,8 @@ enum bes2600_ctx_kind {
  * were only counted in maps (the dashboard): it is no link of a chain.
  */
 #define BES2600_REC_SAMPLED 0x1
+/* A pending-count timer record from a four-field event: no "now". */
+#define BES2600_REC_NO_NOW 0x2
 
 struct bes2600_event {
 	__u64 ts_ns;		/* bpf_ktime_get_ns() at the event */
@@ -69,7 +72,7 @@ struct bes2600_event {
 			__s32 old;
 			__s32 new_;
 			__u32 atomic;
-			__u32 pad2;
+			__s32 capacity;	/* the driver's bound, 0: none */
 			__u64 caller;
 		} ctr;
 		struct {	/* BES2600_EV_RX_WORK_QUEUE */
@@ -84,7 +87,7 @@ struct bes2600_event {
 			__s32 idx;
 			__s32 count;
 			__s32 action;	/* 0 del_timer, 1 mod_timer */
-			__s32 now;	/* read back after the timer call */
+			__s32 now;	/* read back; see BES2600_REC_NO_NOW */
 		} timer;
 	};
 };

@@ -47,7 +47,7 @@ struct bes2600_inst_stats {
 	__u32 epoch[2];
 	__s32 min[2];
 	__s32 max[2];
-	__u32 pad;
+	__s32 capacity;		/* the driver's bound, from the latest write */
 	struct bes2600_agg_writer w[BES2600_INST_WRITERS];
 };
 

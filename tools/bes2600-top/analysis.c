@@ -140,11 +140,27 @@ static void note_value(struct an_instance *in, const struct chain_event *e)
 		in->max = e->new_;
 }
 
+/*
+ * Only the total is bounded by the chip's input buffers where the user
+ * says so: a per-vif count is released after the total, so it may pass
+ * the capacity for a moment when the BH reuses the freed buffers in
+ * between.  A bound the driver sends is the driver's word, for any
+ * counter.
+ */
+int32_t analysis_capacity(const struct analysis *a,
+			  const struct an_instance *in)
+{
+	if (a->cfg.capacity > 0)
+		return in->counter == BES2600_HW_BUFS_USED ? a->cfg.capacity : 0;
+	return in->capacity;
+}
+
 static void check_bounds(struct an_instance *in, const struct finding_path *p)
 {
 	struct analysis *a = in->an;
 	const struct finding_path *prev = in->prev.valid ? &in->prev : NULL;
 	struct finding *f;
+	int32_t cap;
 
 	if (p->new_ < 0) {
 		f = findings_note(&a->findings, FC_UNDERFLOW, in->index, p,
@@ -154,20 +170,15 @@ static void check_bounds(struct an_instance *in, const struct finding_path *p)
 		if (f->count == 1 || p->new_ < f->value)
 			f->value = p->new_;
 	}
-	/*
-	 * Only the total is bounded by the chip's input buffers: a per-vif
-	 * count is released after the total, so it may pass the capacity for
-	 * a moment when the BH reuses the freed buffers in between.
-	 */
-	if (a->cfg.capacity > 0 && in->counter == BES2600_HW_BUFS_USED &&
-	    p->new_ > a->cfg.capacity) {
+	cap = analysis_capacity(a, in);
+	if (cap > 0 && p->new_ > cap) {
 		f = findings_note(&a->findings, FC_OVERFLOW, in->index, p,
 				  prev, false, p->ts);
 		if (!f)
 			goto oom;
 		if (f->count == 1 || p->new_ > f->value)
 			f->value = p->new_;
-		f->value2 = a->cfg.capacity;
+		f->value2 = cap;
 	}
 	return;
 oom:
@@ -450,6 +461,8 @@ static void counter_event(struct analysis *a, const struct bes2600_event *e)
 	if (!in)
 		return;
 	ctx = intern_ctx(a, e);
+	if (e->ctr.capacity > 0)
+		in->capacity = e->ctr.capacity;
 	count_writer(in, ctx, e);
 	to_chain_event(e, ctx, &ce);
 	if (e->flags & BES2600_REC_SAMPLED) {

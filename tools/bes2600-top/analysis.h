@@ -23,12 +23,16 @@
 #include "rxwork.h"
 
 #define AN_DEFAULT_WINDOW_NS (50ULL * 1000000)
-#define AN_DEFAULT_CAPACITY 16
 #define AN_MAX_STACK 32
 
 struct an_config {
 	uint64_t window_ns;	/* reorder window */
-	int32_t capacity;	/* numInpChBufs; 0: unknown, no overflow check */
+	/*
+	 * hw_bufs_used's bound given by the user (--capacity); 0: each
+	 * instance's own, from the driver's events (0 there: no overflow
+	 * check).
+	 */
+	int32_t capacity;
 	uint64_t budget;	/* chain search cost per decision; 0: default */
 };
 
@@ -61,6 +65,7 @@ struct an_instance {
 	uint64_t hw;
 	uint32_t counter;	/* enum bes2600_counter_id */
 	int32_t idx;
+	int32_t capacity;	/* the driver's bound, latest record's; 0: none */
 	uint32_t index;		/* in analysis->inst */
 	struct analysis *an;
 	struct chain chain;
@@ -157,5 +162,8 @@ void analysis_totals(const struct analysis *a, size_t *errors,
 		     size_t *warnings);
 /* Error-class findings not suppressed. */
 size_t analysis_errors(const struct analysis *a);
+/* The bound overflow is checked against: --capacity's or the driver's. */
+int32_t analysis_capacity(const struct analysis *a,
+			  const struct an_instance *in);
 
 #endif /* __BES2600_ANALYSIS_H */

@@ -36,6 +36,8 @@ enum {
 	OPT_WINDOW,
 	OPT_CAPACITY,
 	OPT_KALLSYMS,
+	OPT_DRIVER,
+	OPT_DELTA_TABLE,
 	OPT_USAGE,
 };
 
@@ -61,8 +63,10 @@ static const struct argp_option options[] = {
 	{ "record", OPT_RECORD, "FILE", 0, "Save the raw event stream (docs/record-format.md)", 0 },
 	{ "replay", OPT_REPLAY, "FILE", 0, "Analyse a saved stream instead of the kernel", 0 },
 	{ "window", OPT_WINDOW, "MS", 0, "Reorder window in ms (default 50, or the record's)", 0 },
-	{ "capacity", OPT_CAPACITY, "N", 0, "numInpChBufs, for overflow (default 16; 0: unknown)", 0 },
+	{ "capacity", OPT_CAPACITY, "N", 0, "hw_bufs_used's bound for overflow (default: the driver's, from its events)", 0 },
 	{ "kallsyms", OPT_KALLSYMS, "FILE", 0, "Symbols from FILE instead of /proc/kallsyms", 0 },
+	{ "driver", OPT_DRIVER, "MODULE", 0, "Audit MODULE when several define bes2600 events", 0 },
+	{ "delta-table", OPT_DELTA_TABLE, "FILE.md", 0, "Write the shared-state delta table as Markdown", 0 },
 	{ "verbose", 'v', NULL, 0, "Also list suppressed findings and libbpf's messages", 0 },
 	{ "help", 'h', NULL, 0, "Show this help", -1 },
 	{ "usage", OPT_USAGE, NULL, 0, "Show a short usage message", -1 },
@@ -132,6 +136,12 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 		break;
 	case OPT_KALLSYMS:
 		o->kallsyms_path = arg;
+		break;
+	case OPT_DRIVER:
+		o->driver = arg;
+		break;
+	case OPT_DELTA_TABLE:
+		o->delta_path = arg;
 		break;
 	case 'v':
 		o->verbose = true;
@@ -207,6 +217,8 @@ static void fill_meta(struct report_meta *m, const struct audit_run *run,
 	m->start_realtime_ns = run->start_realtime_ns;
 	m->window_ns = run->an->cfg.window_ns;
 	m->capacity = run->an->cfg.capacity;
+	if (run->have_events)
+		m->events = &run->events;
 	m->command_status = -1;
 	m->verbose = o->verbose;
 	m->syms_restricted = symtab_restricted(run->syms);
@@ -288,7 +300,6 @@ int audit_cli(int argc, char **argv, FILE *out, FILE *err)
 	};
 	struct audit_opts o = {
 		.window_ns = AN_DEFAULT_WINDOW_NS,
-		.capacity = AN_DEFAULT_CAPACITY,
 	};
 	struct parse_ctx pc = { .o = &o, .err = err };
 	struct audit_run run = { .opts = &o, .stop = &runner_stop };

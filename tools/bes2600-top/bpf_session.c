@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
  * Loading and attaching bes2600-top's BPF programs, and reading what they
- * send.  Attach mode is chosen before load: tp_btf when the driver module
- * has BTF (/sys/kernel/btf/<module>), raw_tp otherwise.
+ * send.  What to load is decided before load (driver_events.c): tp_btf
+ * when the driver module has BTF (/sys/kernel/btf/<module>), raw_tp
+ * otherwise, and only for the events the driver has.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -17,11 +18,13 @@
 
 #include "bes2600_top.skel.h"
 #include "bpf_session.h"
+#include "driver_events.h"
 
 struct bpf_session {
 	struct bes2600_top_bpf *skel;
 	struct ring_buffer *rb;
 	struct bpf_session_opts opts;
+	struct driver_events ev;
 	char driver[64];
 	const char *mode;
 	int ncpus;
@@ -67,43 +70,26 @@ static void seterr(struct bpf_session_error *err, const char *fmt, ...)
 }
 
 /*
- * The trace point's static key names its module in /proc/kallsyms, which
- * lists names (not addresses) to unprivileged readers too.
+ * Loads one flavour of the programs, tp_btf or raw_tp, and of those only
+ * the ones for events the driver has in a shape they can read.
  */
-const char *bpf_session_find_driver(char *buf, size_t len)
+static void choose_programs(struct bes2600_top_bpf *skel,
+			    const struct driver_events *d)
 {
-	char line[512], name[256], mod[128];
-	const char *found = NULL;
-	FILE *f = fopen("/proc/kallsyms", "r");
-
-	if (!f)
-		return NULL;
-	while (fgets(line, sizeof(line), f)) {
-		if (!strstr(line, "__tracepoint_hw_bufs_used"))
-			continue;
-		mod[0] = '\0';
-		if (sscanf(line, "%*s %*s %255s [%127[^]]]", name, mod) < 1)
-			continue;
-		if (strcmp(name, "__tracepoint_hw_bufs_used"))
-			continue;
-		snprintf(buf, len, "%s", mod[0] ? mod : "vmlinux");
-		found = buf;
-		break;
-	}
-	fclose(f);
-	return found;
-}
-
-/* Loads one flavour of every program, tp_btf or raw_tp. */
-static void choose_flavour(struct bes2600_top_bpf *skel, bool btf)
-{
+	const char *prefix = d->tp_btf ? "btf_" : "raw_";
 	struct bpf_program *p;
 	const char *name;
+	bool load;
+	int e;
 
 	bpf_object__for_each_program(p, skel->obj) {
 		name = bpf_program__name(p);
-		bpf_program__set_autoload(p, btf ? !strncmp(name, "btf_", 4) :
-					     !strncmp(name, "raw_", 4));
+		load = false;
+		for (e = 0; e < DRV_NR_EVENTS && !strncmp(name, prefix, 4); e++)
+			if (d->ev[e].attach &&
+			    !strcmp(name + 4, drv_event_name(e)))
+				load = true;
+		bpf_program__set_autoload(p, load);
 	}
 }
 
@@ -121,8 +107,6 @@ struct bpf_session *bpf_session_open(const struct bpf_session_opts *o,
 				     struct bpf_session_error *err)
 {
 	struct bpf_session *s;
-	char path[128];
-	bool btf;
 	int ret;
 
 	if (geteuid() != 0) {
@@ -141,13 +125,11 @@ struct bpf_session *bpf_session_open(const struct bpf_session_opts *o,
 	s->opts = *o;
 	verbose_libbpf = o->verbose;
 	libbpf_set_print(libbpf_print);
-	if (!bpf_session_find_driver(s->driver, sizeof(s->driver))) {
-		seterr(err, "no bes2600 driver loaded (no bes2600 trace events): load bes2600_lab or a driver that uses include/trace/events/bes2600.h");
+	if (driver_events_probe(&s->ev, o->driver, NULL, err->msg,
+				sizeof(err->msg)))
 		goto fail;
-	}
-	snprintf(path, sizeof(path), "/sys/kernel/btf/%s", s->driver);
-	btf = !access(path, R_OK);
-	s->mode = btf ? "tp_btf" : "raw_tp";
+	snprintf(s->driver, sizeof(s->driver), "%s", s->ev.driver);
+	s->mode = s->ev.tp_btf ? "tp_btf" : "raw_tp";
 
 	s->skel = bes2600_top_bpf__open();
 	if (!s->skel) {
@@ -159,7 +141,9 @@ struct bpf_session *bpf_session_open(const struct bpf_session_opts *o,
 	s->skel->rodata->stream_atomic = !o->aggregate || o->stream_atomic;
 	s->skel->rodata->capacity = o->capacity;
 	s->skel->rodata->with_stacks = o->stacks;
-	choose_flavour(s->skel, btf);
+	s->skel->rodata->ctr_has_capacity = driver_events_has_capacity(&s->ev);
+	s->skel->rodata->timer_has_now = driver_events_has_now(&s->ev);
+	choose_programs(s->skel, &s->ev);
 	ret = bes2600_top_bpf__load(s->skel);
 	if (ret) {
 		seterr(err, "cannot load the BPF programs (%s, %s): %s%s",
@@ -244,6 +228,11 @@ const char *bpf_session_attach_mode(const struct bpf_session *s)
 const char *bpf_session_driver(const struct bpf_session *s)
 {
 	return s->driver;
+}
+
+const struct driver_events *bpf_session_events(const struct bpf_session *s)
+{
+	return &s->ev;
 }
 
 static uint64_t sum_cpu_stats(const struct bpf_session *s, size_t off)

@@ -13,6 +13,7 @@
 #include <bes2600/top_maps.h>
 
 struct bpf_session;
+struct driver_events;
 
 struct bpf_session_opts {
 	bool stream;		/* send per-event records (else maps only) */
@@ -26,6 +27,7 @@ struct bpf_session_opts {
 	int32_t capacity;	/* hw_bufs_used bound, 0: none */
 	bool stacks;		/* kernel stack ids in records */
 	bool verbose;		/* libbpf's messages to stderr */
+	const char *driver;	/* --driver: the module to audit, or NULL */
 	/* Called for each record, in ring order (not time order). */
 	void (*on_event)(void *ctx, const struct bes2600_event *e);
 	void *ctx;
@@ -36,9 +38,6 @@ struct bpf_session_error {
 	char msg[256];
 };
 
-/* The module that defines the bes2600 trace events, or NULL. */
-const char *bpf_session_find_driver(char *buf, size_t len);
-
 struct bpf_session *bpf_session_open(const struct bpf_session_opts *o,
 				     struct bpf_session_error *err);
 /* Delivers what the ring holds, waiting up to timeout_ms for more. */
@@ -47,6 +46,8 @@ void bpf_session_close(struct bpf_session *s);
 
 const char *bpf_session_attach_mode(const struct bpf_session *s);
 const char *bpf_session_driver(const struct bpf_session *s);
+/* What the driver's events are, and which programs were loaded. */
+const struct driver_events *bpf_session_events(const struct bpf_session *s);
 /* Records the BPF side could not send (ring full), all CPUs. */
 uint64_t bpf_session_lost(const struct bpf_session *s);
 /* Events seen by the BPF side, all CPUs. */

@@ -112,7 +112,7 @@ int flight_write(struct flight *f, const char *dir, struct symtab *syms,
 		 uint64_t window_ns, char *path, size_t pathlen, char *err,
 		 size_t errlen)
 {
-	struct rec_header h = { .capacity = 16, .window_ns = window_ns };
+	struct rec_header h = { .window_ns = window_ns };
 	struct recorder *r;
 	struct timespec rt;
 	struct utsname u;

@@ -21,6 +21,8 @@ int live_audit_run(struct audit_run *run)
 		.stream = true,
 		.stacks = run->opts->stacks,
 		.verbose = run->opts->verbose,
+		.driver = run->opts->driver,
+		.capacity = run->opts->capacity,
 		.on_event = audit_on_event,
 		.ctx = run,
 	};
@@ -37,10 +39,14 @@ int live_audit_run(struct audit_run *run)
 		 bpf_session_driver(s));
 	snprintf(run->attach_mode, sizeof(run->attach_mode), "%s",
 		 bpf_session_attach_mode(s));
-	if (run->opts->verbose)
+	run->events = *bpf_session_events(s);
+	run->have_events = true;
+	if (run->opts->verbose) {
 		fprintf(stderr,
-			"bes2600-top audit: attached to %s with %s programs (the module stays busy until the audit ends)\n",
+			"bes2600-top audit: attached to %s with %s programs (the module stays busy until the audit ends); its events:\n",
 			run->driver, run->attach_mode);
+		driver_events_print(stderr, &run->events, "  ", false);
+	}
 
 	if (audit_start_command(run)) {
 		bpf_session_close(s);

@@ -39,6 +39,7 @@
 
 #include <bes2600/top_event.h>
 
+#include "driver_events.h"
 #include "runner.h"
 
 struct analysis;
@@ -58,7 +59,9 @@ struct audit_opts {
 	const char *baseline_path;
 	const char *record_path;
 	const char *replay_path;
+	const char *delta_path;	/* --delta-table FILE.md */
 	const char *kallsyms_path;
+	const char *driver;	/* --driver: the module to audit */
 	char **command;		/* after --, NULL-terminated; NULL if none */
 	bool help;
 };
@@ -79,6 +82,8 @@ struct audit_run {
 	char machine[32];
 	char driver[64];		/* live.c: module defining the events */
 	char attach_mode[16];		/* live.c: "tp_btf" or "raw_tp" */
+	struct driver_events events;	/* live.c: what the driver has */
+	bool have_events;
 	char reason[256];		/* why the audit could not run */
 };
 

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "analysis.h"
+#include "driver_events.h"
 #include "names.h"
 #include "report.h"
 #include "symbols.h"
@@ -71,6 +72,57 @@ double report_secs(const struct analysis *a, uint64_t ts)
 	uint64_t b = base_ts(a);
 
 	return ts >= b ? (ts - b) / 1e9 : -((b - ts) / 1e9);
+}
+
+const char *report_capacity_source(const struct analysis *a,
+				   const struct an_instance *in)
+{
+	if (!analysis_capacity(a, in))
+		return "none";
+	return a->cfg.capacity > 0 ? "--capacity" : "driver";
+}
+
+/* Where the bound of hw_bufs_used came from, or that there is none. */
+static void print_capacity(FILE *f, const struct analysis *a,
+			   struct an_instance **inst)
+{
+	const struct an_instance *in = NULL;
+	size_t i;
+
+	for (i = 0; inst && i < a->ninst; i++)
+		if (inst[i]->counter == BES2600_HW_BUFS_USED &&
+		    (!in || inst[i]->capacity > in->capacity))
+			in = inst[i];
+	if (a->cfg.capacity > 0)
+		fprintf(f, "capacity: hw_bufs_used <= %d (--capacity)\n",
+			a->cfg.capacity);
+	else if (in && in->capacity > 0)
+		fprintf(f, "capacity: hw_bufs_used <= %d (from the driver's events)\n",
+			in->capacity);
+	else
+		fprintf(f, "capacity: unknown (the driver's events carry none; --capacity gives it): overflow is not checked\n");
+}
+
+static void print_events(FILE *f, const struct driver_events *d)
+{
+	int e, full = 0;
+
+	for (e = 0; e < DRV_NR_EVENTS; e++)
+		full += d->ev[e].attach && !d->ev[e].note[0];
+	if (full == DRV_NR_EVENTS) {
+		fprintf(f, "events: %s has all %d bes2600 events with every field of the ABI\n",
+			d->driver, DRV_NR_EVENTS);
+	} else {
+		fprintf(f, "events: %s has %d of the %d bes2600 events in full; what it leaves out:\n",
+			d->driver, full, DRV_NR_EVENTS);
+		driver_events_print(f, d, "  ", true);
+	}
+	if (d->btf && !d->tp_btf)
+		fprintf(f, "note: raw_tp programs: another module defines the same events, and libbpf checks a tp_btf program against the oldest module's BTF\n");
+	for (e = 0; e < d->nmodules; e++)
+		if (strcmp(d->modules[e], d->driver))
+			fprintf(f, "note: %s also defines bes2600 events; the kernel attaches a program to the newest module with an event's name (--driver chooses among them)\n",
+				d->modules[e]);
 }
 
 static const char *plural(uint64_t n, const char *one, const char *many)
@@ -344,6 +396,9 @@ void report_text(FILE *f, const struct analysis *a, struct symtab *syms,
 	if (m->command)
 		fprintf(f, "command: %s (exit status %d)\n", m->command,
 			m->command_status);
+	if (m->events)
+		print_events(f, m->events);
+	print_capacity(f, a, inst);
 	if (m->syms_restricted)
 		fprintf(f, "note: /proc/kallsyms showed only zero addresses (kptr_restrict; run as root): call sites are raw addresses\n");
 	if (a->ignored)

@@ -16,6 +16,7 @@
 struct analysis;
 struct an_instance;
 struct symtab;
+struct driver_events;
 
 #define AUDIT_JSON_SCHEMA 1
 
@@ -29,7 +30,8 @@ struct report_meta {
 	const char *attach_mode;	/* live: tp_btf or raw_tp */
 	uint64_t start_realtime_ns;
 	uint64_t window_ns;
-	int32_t capacity;
+	int32_t capacity;		/* --capacity, 0: the driver's */
+	const struct driver_events *events;	/* live: what it has */
 	const char *command;		/* -- COMMAND, or NULL */
 	int command_status;		/* its exit status, -1 when none */
 	bool syms_restricted;		/* kallsyms showed zero addresses */
@@ -41,6 +43,9 @@ struct an_instance **report_instances(const struct analysis *a);
 /* Findings of class c: total, occurrences, suppressed. */
 void report_count(const struct analysis *a, enum finding_class c,
 		  size_t *findings, uint64_t *occurrences, size_t *suppressed);
+/* "--capacity", "driver" or "none": where the instance's bound is from. */
+const char *report_capacity_source(const struct analysis *a,
+				   const struct an_instance *in);
 /* Seconds since the start of the audit. */
 double report_secs(const struct analysis *a, uint64_t ts);
 

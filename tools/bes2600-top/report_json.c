@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "analysis.h"
+#include "driver_events.h"
 #include "jsonw.h"
 #include "names.h"
 #include "report.h"
@@ -155,6 +156,8 @@ static void json_instance(struct jw *w, const struct analysis *a,
 	jw_str(w, "counter_base", counter_base_name(in->counter));
 	jw_int(w, "idx", in->idx);
 	hex(w, "hw", in->hw);
+	jw_int(w, "capacity", analysis_capacity(a, in));
+	jw_str(w, "capacity_source", report_capacity_source(a, in));
 	jw_uint(w, "writes", in->writes);
 	jw_uint(w, "plain_writes", in->plain_writes);
 	jw_uint(w, "atomic_writes", in->atomic_writes);
@@ -276,6 +279,36 @@ static void json_drops(struct jw *w, const struct analysis *a,
 	jw_end(w, '}');
 }
 
+static void json_events(struct jw *w, const struct driver_events *d)
+{
+	int e;
+
+	if (!d) {
+		jw_null(w, "driver_events");
+		return;
+	}
+	jw_arr(w, "driver_events");
+	for (e = 0; e < DRV_NR_EVENTS; e++) {
+		const struct drv_event_info *v = &d->ev[e];
+
+		jw_obj(w, NULL);
+		jw_str(w, "event", drv_event_name(e));
+		jw_bool(w, "present", v->present);
+		jw_bool(w, "attached", v->attach);
+		if (v->present && v->fields >= 0)
+			jw_int(w, "fields", v->fields);
+		else
+			jw_null(w, "fields");
+		str_or_null(w, "note", v->note[0] ? v->note : NULL);
+		jw_end(w, '}');
+	}
+	jw_end(w, ']');
+	jw_arr(w, "modules_with_events");
+	for (e = 0; e < d->nmodules; e++)
+		jw_str(w, NULL, d->modules[e]);
+	jw_end(w, ']');
+}
+
 void report_json(FILE *f, const struct analysis *a, struct symtab *syms,
 		 const struct report_meta *m)
 {
@@ -295,6 +328,7 @@ void report_json(FILE *f, const struct analysis *a, struct symtab *syms,
 	str_or_null(&w, "machine", m->machine);
 	str_or_null(&w, "driver", m->driver);
 	str_or_null(&w, "attach_mode", m->attach_mode);
+	json_events(&w, m->events);
 	jw_uint(&w, "start_realtime_ns", m->start_realtime_ns);
 	jw_uint(&w, "start_ns", a->start_ns ? a->start_ns : a->first_ts);
 	jw_uint(&w, "end_ns", a->end_ns ? a->end_ns : a->last_ts);

@@ -23,6 +23,7 @@
 #include "cli.h"
 #include "dash.h"
 #include "dash_ui.h"
+#include "driver_events.h"
 #include "flight.h"
 #include "symbols.h"
 #include "top.h"
@@ -56,11 +57,16 @@ struct top_opts {
 	enum dash_format fmt;
 	double flight_s;
 	const char *flight_dir;
+	const char *driver;
+	int capacity;		/* --capacity, 0: the driver's */
 	bool verbose;
 	bool help;
 };
 
-enum { OPT_CSV = 0x100, OPT_JSONL, OPT_FLIGHT, OPT_FLIGHT_DIR, OPT_USAGE };
+enum {
+	OPT_CSV = 0x100, OPT_JSONL, OPT_FLIGHT, OPT_FLIGHT_DIR, OPT_DRIVER,
+	OPT_CAPACITY, OPT_USAGE,
+};
 
 static const struct argp_option options[] = {
 	{ "delay", 'd', "SECONDS", 0, "Refresh interval (default 1)", 0 },
@@ -70,6 +76,8 @@ static const struct argp_option options[] = {
 	{ "jsonl", OPT_JSONL, NULL, 0, "Batch mode, one JSON object per interval", 0 },
 	{ "flight", OPT_FLIGHT, "SECONDS", 0, "Flight recorder span (default 10; 0: off)", 0 },
 	{ "flight-dir", OPT_FLIGHT_DIR, "DIR", 0, "Where flight records go (default: the current directory)", 0 },
+	{ "driver", OPT_DRIVER, "MODULE", 0, "The module to watch when several define bes2600 events", 0 },
+	{ "capacity", OPT_CAPACITY, "N", 0, "hw_bufs_used bound (default: what the driver's events carry)", 0 },
 	{ "verbose", 'v', NULL, 0, "libbpf's messages", 0 },
 	{ "help", 'h', NULL, 0, "Show this help", -1 },
 	{ "usage", OPT_USAGE, NULL, 0, "Show a short usage message", -1 },
@@ -121,6 +129,14 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 	case OPT_FLIGHT_DIR:
 		o->flight_dir = arg;
 		break;
+	case OPT_DRIVER:
+		o->driver = arg;
+		break;
+	case OPT_CAPACITY:
+		if (cli_number(stderr, PROG, "--capacity", arg, 1, 1 << 20, &v))
+			return EINVAL;
+		o->capacity = v;
+		break;
 	case 'v':
 		o->verbose = true;
 		break;
@@ -162,9 +178,11 @@ static void read_line(const char *path, char *buf, size_t len)
 	fclose(f);
 }
 
-/* The plan's variant, from the lab's module parameters. */
-static void read_variant(const char *driver, char *buf, size_t len,
-			 int *capacity)
+/*
+ * The plan's variant, from the lab's module parameters: a lab fact, shown
+ * only when the lab is the driver.
+ */
+static void read_variant(const char *driver, char *buf, size_t len)
 {
 	static const struct {
 		const char *counters, *rx, *name;
@@ -174,11 +192,12 @@ static void read_variant(const char *driver, char *buf, size_t len,
 		{ "atomic", "queue", "c-prep" },
 		{ "atomic", "direct", "c-v2" },
 	};
-	char path[160], ctr[32], rx[32], line[128];
-	FILE *f;
+	char path[160], ctr[32], rx[32];
 	size_t i;
 
 	buf[0] = '\0';
+	if (strcmp(driver, "bes2600_lab"))
+		return;
 	snprintf(path, sizeof(path), "/sys/module/%s/parameters/counters", driver);
 	read_line(path, ctr, sizeof(ctr));
 	snprintf(path, sizeof(path), "/sys/module/%s/parameters/rx_deliver", driver);
@@ -187,15 +206,6 @@ static void read_variant(const char *driver, char *buf, size_t len,
 		if (!strcmp(ctr, variants[i].counters) &&
 		    !strcmp(rx, variants[i].rx))
 			snprintf(buf, len, "%s", variants[i].name);
-	f = fopen("/sys/kernel/debug/bes2600_lab/stats", "r");
-	while (f && fgets(line, sizeof(line), f)) {
-		char *p = strstr(line, "num_inp_ch_bufs=");
-
-		if (p)
-			*capacity = atoi(p + strlen("num_inp_ch_bufs="));
-	}
-	if (f)
-		fclose(f);
 }
 
 struct top {
@@ -229,7 +239,7 @@ static void on_event(void *ctx, const struct bes2600_event *e)
 static int reset_model(struct top *t)
 {
 	struct an_config cfg = { .window_ns = AN_DEFAULT_WINDOW_NS,
-				 .capacity = AN_DEFAULT_CAPACITY };
+				 .capacity = t->o.capacity };
 
 	analysis_free(t->an);
 	t->an = analysis_new(&cfg);
@@ -277,13 +287,18 @@ static int try_attach(struct top *t, char *why, size_t len)
 	 */
 	struct bpf_session_opts so = {
 		.stream = true, .aggregate = true, .stream_atomic = false,
-		.capacity = AN_DEFAULT_CAPACITY, .verbose = t->o.verbose,
-		.on_event = on_event, .ctx = t,
+		.capacity = t->o.capacity, .verbose = t->o.verbose,
+		.driver = t->o.driver, .on_event = on_event, .ctx = t,
 	};
 	struct bpf_session_error err = { 0 };
+	struct driver_events ev;
+	int r;
 
-	if (!bpf_session_find_driver(t->driver, sizeof(t->driver)))
-		return 1;
+	/* Waits while no module has the events; refuses what it cannot use. */
+	r = driver_events_probe(&ev, t->o.driver, NULL, why, len);
+	if (r)
+		return r;
+	snprintf(t->driver, sizeof(t->driver), "%s", ev.driver);
 	if (reset_model(t)) {
 		snprintf(why, len, "out of memory");
 		return -1;
@@ -295,8 +310,8 @@ static int try_attach(struct top *t, char *why, size_t len)
 	}
 	t->attach_ns = now_ns();
 	t->dumped = false;
-	read_variant(t->driver, t->variant, sizeof(t->variant),
-		     &t->v.capacity);
+	read_variant(t->driver, t->variant, sizeof(t->variant));
+	t->v.capacity = t->o.capacity;
 	t->v.mode = bpf_session_attach_mode(t->s);
 	return 0;
 }
@@ -318,6 +333,9 @@ static void take_agg(struct top *t)
 		}
 	dash_take_agg(&t->d, v, n, bpf_session_rx(t->s, 0), ended,
 		      bpf_session_seen(t->s), t->syms);
+	/* The bound the driver's events carry, unless --capacity says. */
+	if (!t->o.capacity && v[0].st)
+		t->v.capacity = v[0].st->capacity;
 }
 
 /* The sysfs directory of the driver: a new inode for every load. */

@@ -18,27 +18,22 @@
 #define _TRACE_BES2600_H
 
 #include <linux/tracepoint.h>
-
-/* Values of the counter events' "op" field. */
-#ifndef BES2600_CTR_OP_DEFINED
-#define BES2600_CTR_OP_DEFINED
-#define BES2600_CTR_OP_SET	0
-#define BES2600_CTR_OP_ADD	1
-#define BES2600_CTR_OP_SUB	2
-#endif
+#include <bes2600/abi.h>	/* op, reason and action codes */
 
 /*
  * One class for the three counters.  TP_PROTO takes the fields in the order
  * of the ABI table, so raw_tp and tp_btf programs see the same layout as
  * the format file.  Fired once per write, after the store, in the writer's
- * own context.
+ * own context.  capacity, added after the first eight fields (which keep
+ * their meaning), is the bound the driver knows for the counter (for
+ * hw_bufs_used: wsm_caps.numInpChBufs), 0 when it has none.
  */
 DECLARE_EVENT_CLASS(bes2600_counter,
 
 	TP_PROTO(void *hw, int idx, int op, int delta, int old, int new,
-		 u8 atomic, unsigned long caller),
+		 u8 atomic, unsigned long caller, int capacity),
 
-	TP_ARGS(hw, idx, op, delta, old, new, atomic, caller),
+	TP_ARGS(hw, idx, op, delta, old, new, atomic, caller, capacity),
 
 	TP_STRUCT__entry(
 		__field(void *, hw)
@@ -49,6 +44,7 @@ DECLARE_EVENT_CLASS(bes2600_counter,
 		__field(int, new)
 		__field(u8, atomic)
 		__field(unsigned long, caller)
+		__field(int, capacity)
 	),
 
 	TP_fast_assign(
@@ -60,45 +56,39 @@ DECLARE_EVENT_CLASS(bes2600_counter,
 		__entry->new = new;
 		__entry->atomic = atomic;
 		__entry->caller = caller;
+		__entry->capacity = capacity;
 	),
 
-	TP_printk("hw=%p idx=%d op=%s delta=%d old=%d new=%d atomic=%u caller=%pS",
+	TP_printk("hw=%p idx=%d op=%s delta=%d old=%d new=%d atomic=%u caller=%pS capacity=%d",
 		  __entry->hw, __entry->idx,
 		  __print_symbolic(__entry->op,
 				   { BES2600_CTR_OP_SET, "set" },
 				   { BES2600_CTR_OP_ADD, "add" },
 				   { BES2600_CTR_OP_SUB, "sub" }),
 		  __entry->delta, __entry->old, __entry->new,
-		  __entry->atomic, (void *)__entry->caller)
+		  __entry->atomic, (void *)__entry->caller, __entry->capacity)
 );
 
 /* hw_priv->hw_bufs_used: chip input buffers in use; idx is always 0. */
 DEFINE_EVENT(bes2600_counter, hw_bufs_used,
 	TP_PROTO(void *hw, int idx, int op, int delta, int old, int new,
-		 u8 atomic, unsigned long caller),
-	TP_ARGS(hw, idx, op, delta, old, new, atomic, caller)
+		 u8 atomic, unsigned long caller, int capacity),
+	TP_ARGS(hw, idx, op, delta, old, new, atomic, caller, capacity)
 );
 
 /* hw_priv->hw_bufs_used_vif[idx]: buffers in use per interface id. */
 DEFINE_EVENT(bes2600_counter, hw_bufs_used_vif,
 	TP_PROTO(void *hw, int idx, int op, int delta, int old, int new,
-		 u8 atomic, unsigned long caller),
-	TP_ARGS(hw, idx, op, delta, old, new, atomic, caller)
+		 u8 atomic, unsigned long caller, int capacity),
+	TP_ARGS(hw, idx, op, delta, old, new, atomic, caller, capacity)
 );
 
 /* hw_priv->wsm_tx_pending[idx]: 0 normal traffic, 1 special command. */
 DEFINE_EVENT(bes2600_counter, wsm_tx_pending,
 	TP_PROTO(void *hw, int idx, int op, int delta, int old, int new,
-		 u8 atomic, unsigned long caller),
-	TP_ARGS(hw, idx, op, delta, old, new, atomic, caller)
+		 u8 atomic, unsigned long caller, int capacity),
+	TP_ARGS(hw, idx, op, delta, old, new, atomic, caller, capacity)
 );
-
-/* Values of sdio_rx_work_queue's "reason" field. */
-#ifndef BES2600_RX_WORK_REASON_DEFINED
-#define BES2600_RX_WORK_REASON_DEFINED
-#define BES2600_RX_WORK_IRQ		0
-#define BES2600_RX_WORK_BH_REDISPATCH	1
-#endif
 
 /* Fired after queue_work(); queued says whether it was not already pending. */
 TRACE_EVENT(sdio_rx_work_queue,
@@ -182,13 +172,6 @@ TRACE_EVENT(sdio_rx_work_end,
 		  __entry->bytes, __entry->direct, __entry->queued,
 		  __entry->err)
 );
-
-/* Values of pending_count_timer's "action" field. */
-#ifndef BES2600_PENDING_TIMER_ACTION_DEFINED
-#define BES2600_PENDING_TIMER_ACTION_DEFINED
-#define BES2600_PENDING_TIMER_DEL	0
-#define BES2600_PENDING_TIMER_MOD	1
-#endif
 
 /*
  * The timer decision of bes2600_bh_dec_pending_count(), fired after the
