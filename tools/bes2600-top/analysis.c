@@ -123,8 +123,14 @@ static void on_break(void *ctx, const struct chain_event *e,
 		return;
 	}
 	f->value += b->lost;
-	if (f->count == 1)
+	if (f->count == 1) {
+		unsigned int i;
+
 		f->value2 = b->lost;
+		for (i = 0; i < b->ncand && i < FINDING_CANDIDATES; i++)
+			f->cand[i] = path_of(&b->cand[i], b->cand[i].tid);
+		f->ncand = i;
+	}
 }
 
 static void note_value(struct an_instance *in, const struct chain_event *e)
@@ -319,7 +325,8 @@ static void check_timers(struct an_instance *in)
 	/* Decided ones leave from the front: t0 moves, nothing else. */
 	for (; in->t0 < in->ntimers; in->t0++) {
 		const struct an_timer *t = &in->timers[in->t0];
-		const struct finding_path *d = NULL, *w = NULL, *h;
+		const struct finding_path *d = NULL, *w = NULL, *wb = NULL, *h;
+		bool stale;
 		size_t i;
 
 		/*
@@ -347,6 +354,8 @@ static void check_timers(struct an_instance *in)
 			}
 			if (h->ctx != t->ctx)
 				w = h;
+			if (h->ctx != t->ctx && h->ts <= t->ts)
+				wb = h;
 		}
 		if (d)
 			in->timer_decisions++;
@@ -356,9 +365,17 @@ static void check_timers(struct an_instance *in)
 		 * Stale when the count read back after the timer call is not
 		 * the one decided on.  Stamps alone cannot tell: a write
 		 * stored just before the read-back may be stamped after the
-		 * decision.
+		 * decision.  A four-field event has no read-back: then only
+		 * another context's write between the decrement and the
+		 * decision's stamp tells, and one near the stamp is missed.
 		 */
-		if (t->now != t->count) {
+		if (t->has_now) {
+			stale = t->now != t->count;
+		} else {
+			stale = d && wb;
+			w = wb;
+		}
+		if (stale) {
 			struct finding_path self = {
 				.ts = t->ts, .ctx = t->ctx, .cpu = t->cpu,
 				.pid = t->pid, .stack = t->stack,
@@ -377,6 +394,7 @@ static void check_timers(struct an_instance *in)
 				f->value2 = t->action;
 				f->ts2 = t->ts;
 				f->value3 = t->now;
+				f->no_now = !t->has_now;
 			}
 		}
 	}
@@ -392,6 +410,7 @@ static void timer_event(struct analysis *a, const struct bes2600_event *e)
 		.pid = thread_ctx(e->ctx_kind) ? e->pid : 0,
 		.stack = e->stack_id, .count = e->timer.count,
 		.action = e->timer.action, .now = e->timer.now,
+		.has_now = !(e->flags & BES2600_REC_NO_NOW),
 	};
 	struct an_timer *v;
 	size_t i, pending;
@@ -442,6 +461,9 @@ static void to_chain_event(const struct bes2600_event *e, uint32_t ctx,
 	ce->cpu = e->cpu;
 	/* One thread's writes happened in the order of their stamps. */
 	ce->tid = thread_ctx(e->ctx_kind) ? e->pid : 0;
+	/* A work item never runs on two workers at once. */
+	ce->serial = e->ctx_kind == BES2600_CTX_WORK ? 0x80000000u | ctx :
+		     ce->tid;
 	ce->stack = e->stack_id;
 	ce->old = e->ctr.old;
 	ce->new_ = e->ctr.new_;

@@ -59,6 +59,7 @@ struct an_timer {
 	uint32_t ctx, cpu, pid;
 	int32_t stack;
 	int32_t count, action, now;
+	bool has_now;		/* false: a four-field event, now unknown */
 };
 
 struct an_instance {

@@ -446,7 +446,21 @@ static void commit(struct chain *c, const struct chain_event *e,
 		c->on_commit(c->ctx, e, how);
 }
 
-/* The latest committed write that read what e read, another context first. */
+static bool serial_pair(const struct chain_event *a,
+			const struct chain_event *b)
+{
+	return a->serial && a->serial == b->serial;
+}
+
+static const struct chain_event *hist_at(const struct chain *c, size_t back)
+{
+	return &c->hist[(c->hist_head + c->hist_n - 1 - back) % CHAIN_HISTORY];
+}
+
+/*
+ * The latest committed write that read what e read, another context
+ * first, never one of e's own serial context.
+ */
 static const struct chain_event *find_clobbered(const struct chain *c,
 						const struct chain_event *e)
 {
@@ -454,8 +468,8 @@ static const struct chain_event *find_clobbered(const struct chain *c,
 	size_t i;
 
 	for (i = 0; i < c->hist_n; i++) {
-		h = &c->hist[(c->hist_head + c->hist_n - 1 - i) % CHAIN_HISTORY];
-		if (h->old != e->old)
+		h = hist_at(c, i);
+		if (h->old != e->old || serial_pair(h, e))
 			continue;
 		if (h->ctx != e->ctx)
 			return h;
@@ -463,6 +477,27 @@ static const struct chain_event *find_clobbered(const struct chain *c,
 			any = h;
 	}
 	return any;
+}
+
+/* The writes of other contexts within a window before e, newest first. */
+static void find_candidates(const struct chain *c, const struct chain_event *e,
+			    struct chain_break *b)
+{
+	const struct chain_event *h;
+	size_t i, k;
+
+	for (i = 0; i < c->hist_n && b->ncand < CHAIN_CANDIDATES; i++) {
+		h = hist_at(c, i);
+		if (h->ts + c->window_ns < e->ts)
+			break;
+		if (serial_pair(h, e) || h->ctx == e->ctx)
+			continue;
+		for (k = 0; k < b->ncand; k++)
+			if (b->cand[k].ctx == h->ctx && b->cand[k].site == h->site)
+				break;
+		if (k == b->ncand)
+			b->cand[b->ncand++] = *h;
+	}
 }
 
 /* e0 cannot be reached by any order: a break. */
@@ -488,6 +523,8 @@ static void take_break(struct chain *c, const struct chain_event *e)
 	if (h) {
 		b.clobbered = *h;
 		b.has_clobbered = true;
+	} else {
+		find_candidates(c, e, &b);
 	}
 	if (e->atomic) {
 		/*

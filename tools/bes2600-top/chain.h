@@ -33,6 +33,12 @@ struct chain_event {
 	uint32_t ctx;		/* logical context id, for the caller */
 	uint32_t cpu;
 	uint32_t tid;		/* one thread's writes are in stamp order; 0: unknown */
+	/*
+	 * Equal non-zero values: writes of one serial context, which never
+	 * overlap (one task; one work item, which no two workers run at
+	 * once), so one cannot have clobbered the other.
+	 */
+	uint32_t serial;
 	int32_t stack;		/* stack id or -1, for the caller */
 	int32_t old;
 	int32_t new_;
@@ -50,12 +56,20 @@ enum chain_how {
 	CHAIN_SET_BREAK,	/* a set whose old was stale: drift, no claim */
 };
 
-/* A write whose old value was stale, and the write that read it too. */
+#define CHAIN_CANDIDATES 4
+
+/*
+ * A write whose old value was stale, and the write that read it too; when
+ * that one cannot be told, the other contexts' writes the reorder window
+ * held before it (each context and site once), one of which it was.
+ */
 struct chain_break {
 	struct chain_event clobbering;
 	struct chain_event clobbered;
 	bool has_clobbered;
 	int32_t lost;		/* what the counter lost: old - current */
+	struct chain_event cand[CHAIN_CANDIDATES];
+	unsigned int ncand;
 };
 
 typedef void (*chain_break_fn)(void *ctx, const struct chain_event *e,

@@ -37,12 +37,22 @@ bool finding_class_is_error(enum finding_class c)
 	return c != FC_CHECK_THEN_ACT;
 }
 
+static bool same_site(const struct finding_path *x,
+		      const struct finding_path *y)
+{
+	return x->ctx == y->ctx && x->site == y->site;
+}
+
 static bool same_key(const struct finding *f, enum finding_class cls,
 		     uint32_t inst, const struct finding_path *a,
 		     const struct finding_path *b, bool pair)
 {
 	if (f->cls != cls || f->inst != inst)
 		return false;
+	/* One finding per unordered pair of sites: hand-overs go both ways. */
+	if (cls == FC_NON_ATOMIC_CROSS_CONTEXT && a && b &&
+	    same_site(&f->a, b) && same_site(&f->b, a))
+		return true;
 	if (a && (f->a.ctx != a->ctx || f->a.site != a->site))
 		return false;
 	if (pair && b && (f->b.ctx != b->ctx || f->b.site != b->site))

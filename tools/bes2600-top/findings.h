@@ -36,6 +36,8 @@ struct finding_path {
 	bool valid;
 };
 
+#define FINDING_CANDIDATES 4
+
 struct finding {
 	enum finding_class cls;
 	uint32_t inst;		/* counter instance index */
@@ -62,6 +64,13 @@ struct finding {
 	int64_t value2;
 	int64_t value3;		/* check-then-act: the count read back */
 	uint64_t ts2;		/* check-then-act: when the decision was taken */
+	bool no_now;		/* check-then-act: the event had no read-back */
+	/*
+	 * lost-update without a clobbered write (b not valid): the other
+	 * contexts' writes the reorder window held, one of which it was.
+	 */
+	struct finding_path cand[FINDING_CANDIDATES];
+	unsigned int ncand;
 	bool suppressed;
 };
 

@@ -164,6 +164,32 @@ static void print_path(FILE *f, const struct analysis *a,
 	print_stack(f, a, syms, p->stack);
 }
 
+/* A lost update whose clobbered write could not be told apart. */
+static void print_candidates(FILE *f, const struct analysis *a,
+			     struct symtab *syms, const struct finding *x)
+{
+	char ctx[NAME_LEN], site[NAME_LEN];
+	unsigned int i;
+
+	fprintf(f, "\nit read %d, a value another context's write had replaced: drift %+" PRId64 "\n",
+		x->a.old, x->value2);
+	if (!x->ncand) {
+		fprintf(f, "the reorder window held no other context's write before it: the clobbered write is undecided\n");
+		return;
+	}
+	fprintf(f, "the clobbered write is undecided; the reorder window held %u other %s before it:\n",
+		x->ncand, plural(x->ncand, "write", "writes"));
+	for (i = 0; i < x->ncand; i++) {
+		const struct finding_path *p = &x->cand[i];
+
+		ctx_name(ctx, sizeof(ctx), a, p->ctx, syms);
+		site_name(site, sizeof(site), p->site, syms);
+		fprintf(f, "  %s by %s at %.9f s: read %d, stored %d at %s\n",
+			op_name(p->op), ctx, report_secs(a, p->ts), p->old,
+			p->new_, site);
+	}
+}
+
 static void print_times(FILE *f, const struct analysis *a,
 			const struct finding *x, const char *unit)
 {
@@ -190,15 +216,15 @@ static void print_finding(FILE *f, const struct analysis *a,
 		x->suppressed ? " [suppressed]" : "");
 	switch (x->cls) {
 	case FC_LOST_UPDATE:
-		fprintf(f, "in %s / %s\n", sa, x->b.valid ? sb : "?");
+		fprintf(f, "in %s / %s\n", sa, x->b.valid ? sb :
+			x->ncand ? "one of the candidates below" : "?");
 		print_path(f, a, syms, "clobbering write", &x->a);
 		print_path(f, a, syms, "clobbered write", &x->b);
 		if (x->b.valid)
 			fprintf(f, "\nboth read %d; the clobbering write stored over the clobbered one, whose update is lost: drift %+" PRId64 "\n",
 				x->a.old, x->value2);
 		else
-			fprintf(f, "\nit read %d, a value already replaced by a write the reorder window no longer holds: drift %+" PRId64 "\n",
-				x->a.old, x->value2);
+			print_candidates(f, a, syms, x);
 		fprintf(f, "this pair: drift %+" PRId64 " in total, ", x->value);
 		print_times(f, a, x, plural(x->count, "time", "times"));
 		break;
@@ -232,9 +258,14 @@ static void print_finding(FILE *f, const struct analysis *a,
 			fprintf(f, "(the chain's figure can differ where racing plain stores left no single order, or records were lost)\n");
 		break;
 	case FC_CHECK_THEN_ACT:
-		fprintf(f, "decision by %s at %.9f s on %" PRId64 " (%s), count read back after it: %" PRId64 "\n",
+		fprintf(f, "decision by %s at %.9f s on %" PRId64 " (%s), ",
 			ca, report_secs(a, x->ts2), x->value,
-			x->value2 ? "mod_timer" : "del_timer", x->value3);
+			x->value2 ? "mod_timer" : "del_timer");
+		if (x->no_now)
+			fprintf(f, "the driver's event reads nothing back (no now field): decided from the writes' times\n");
+		else
+			fprintf(f, "count read back after it: %" PRId64 "\n",
+				x->value3);
 		print_path(f, a, syms, "decrement", &x->a);
 		print_path(f, a, syms, "then write", &x->b);
 		fprintf(f, "\nanother context changed the count after the decrement, before the timer call returned: the decision was stale\n");

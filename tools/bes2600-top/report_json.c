@@ -129,7 +129,10 @@ static void json_finding(struct jw *w, const struct analysis *a,
 	case FC_CHECK_THEN_ACT:
 		jw_int(w, "decision_count", x->value);
 		jw_str(w, "action", x->value2 ? "mod_timer" : "del_timer");
-		jw_int(w, "count_after", x->value3);
+		if (x->no_now)
+			jw_null(w, "count_after");
+		else
+			jw_int(w, "count_after", x->value3);
 		jw_uint(w, "decision_ns", x->ts2);
 		break;
 	default:
@@ -139,6 +142,15 @@ static void json_finding(struct jw *w, const struct analysis *a,
 	json_path_obj(w, a, syms, roles[x->cls][0], &x->a);
 	json_path_obj(w, a, syms, roles[x->cls][1], &x->b);
 	jw_end(w, ']');
+	if (x->cls == FC_LOST_UPDATE && !x->b.valid) {
+		unsigned int i;
+
+		/* One of these is the clobbered write. */
+		jw_arr(w, "candidates");
+		for (i = 0; i < x->ncand; i++)
+			json_path_obj(w, a, syms, "candidate", &x->cand[i]);
+		jw_end(w, ']');
+	}
 	jw_end(w, '}');
 }
 
