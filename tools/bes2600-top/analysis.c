@@ -202,6 +202,8 @@ static void check_contexts(struct an_instance *in, const struct finding_path *p)
 
 	if (p->op == CHAIN_OP_SET)
 		return;
+	if (q->valid && q->ctx != p->ctx)
+		in->handovers++;
 	if (q->valid && q->ctx != p->ctx && (!q->atomic || !p->atomic) &&
 	    !findings_note(&in->an->findings, FC_NON_ATOMIC_CROSS_CONTEXT,
 			   in->index, q, p, true, p->ts))

@@ -80,6 +80,7 @@ struct an_instance {
 	uint64_t first_ts, last_ts;
 	int32_t stamp_first, stamp_last;	/* old of first, new of last */
 	struct finding_path prev_rmw;	/* last add/sub in chain order */
+	uint64_t handovers;	/* add/subs whose previous one was another context's */
 	struct finding_path prev;	/* last write in chain order */
 	/* wsm_tx_pending: recent writes in chain order, and timer records */
 	struct finding_path *hist;

@@ -19,6 +19,8 @@
 #include "audit.h"
 #include "baseline.h"
 #include "cli.h"
+#include "compare.h"
+#include "delta.h"
 #include "json.h"
 #include "record.h"
 #include "report.h"
@@ -52,14 +54,15 @@ static const char doc[] =
 "EXAMPLES:\n"
 "    bes2600-top audit -- nc -q1 10.0.0.2 5000 < big.bin\n"
 "    bes2600-top audit -d 30 -o report.json --record run.rec\n"
-"    bes2600-top audit --replay run.rec --baseline base.json";
+"    bes2600-top audit --replay run.rec --baseline base.json\n"
+"    bes2600-top audit -d 30 --baseline b1.json --baseline b2.json --delta-table t.md";
 
 static const struct argp_option options[] = {
 	{ "duration", 'd', "SECONDS", 0, "Audit for SECONDS (default: until COMMAND exits or Ctrl-C)", 0 },
 	{ "output", 'o', "REPORT.json", 0, "Also write the report as JSON (docs/audit-json.md)", 0 },
 	{ "stacks", OPT_STACKS, NULL, 0, "Record kernel stacks for the example of each finding", 0 },
 	{ "suppress", OPT_SUPPRESS, "FILE", 0, "Suppressions: class:pattern lines", 0 },
-	{ "baseline", OPT_BASELINE, "REPORT.json", 0, "Print deltas against an earlier JSON report", 0 },
+	{ "baseline", OPT_BASELINE, "REPORT.json", 0, "Deltas and the delta table against an earlier JSON report (repeat for N runs)", 0 },
 	{ "record", OPT_RECORD, "FILE", 0, "Save the raw event stream (docs/record-format.md)", 0 },
 	{ "replay", OPT_REPLAY, "FILE", 0, "Analyse a saved stream instead of the kernel", 0 },
 	{ "window", OPT_WINDOW, "MS", 0, "Reorder window in ms (default 50, or the record's)", 0 },
@@ -114,7 +117,12 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 		o->suppress_path = arg;
 		break;
 	case OPT_BASELINE:
-		o->baseline_path = arg;
+		if (o->nbaselines == AUDIT_MAX_BASELINES) {
+			warn(pc->err, "bad arguments: at most %d --baseline reports",
+			     AUDIT_MAX_BASELINES);
+			return EINVAL;
+		}
+		o->baseline_path[o->nbaselines++] = arg;
 		break;
 	case OPT_RECORD:
 		o->record_path = arg;
@@ -182,6 +190,11 @@ static int check_options(FILE *err, const struct audit_opts *o)
 	if (o->record_path && o->replay_path &&
 	    !strcmp(o->record_path, o->replay_path)) {
 		warn(err, "bad arguments: --record and --replay name the same file");
+		return -1;
+	}
+	if (o->delta_path && o->json_path &&
+	    !strcmp(o->delta_path, o->json_path)) {
+		warn(err, "bad arguments: -o and --delta-table name the same file");
 		return -1;
 	}
 	if (o->json_path && o->record_path &&
@@ -304,12 +317,14 @@ int audit_cli(int argc, char **argv, FILE *out, FILE *err)
 	struct parse_ctx pc = { .o = &o, .err = err };
 	struct audit_run run = { .opts = &o, .stop = &runner_stop };
 	struct suppressions sup = { 0 };
-	struct json *base = NULL, *cur;
+	struct json *base[AUDIT_MAX_BASELINES] = { NULL }, *cur = NULL;
+	struct delta_table dt = { 0 };
 	struct report_meta meta;
 	char cmd[512], why[256];
 	char *prog = argv[0];
-	FILE *json = NULL;
+	FILE *json = NULL, *md = NULL;
 	int ret = AUDIT_FAILED;
+	size_t i;
 
 	argv[0] = PROG;
 	if (argp_parse(&argp, argc, argv, ARGP_NO_EXIT | ARGP_NO_HELP |
@@ -338,9 +353,17 @@ int audit_cli(int argc, char **argv, FILE *out, FILE *err)
 		warn(err, "%s", why);
 		goto cleanup;
 	}
-	if (o.baseline_path) {
-		base = baseline_load(o.baseline_path, why, sizeof(why));
-		if (!base) {
+	if (o.delta_path) {
+		md = fopen(o.delta_path, "we");
+		if (!md) {
+			warn(err, "cannot write %s: %s", o.delta_path,
+			     strerror(errno));
+			goto cleanup;
+		}
+	}
+	for (i = 0; i < o.nbaselines; i++) {
+		base[i] = baseline_load(o.baseline_path[i], why, sizeof(why));
+		if (!base[i]) {
 			warn(err, "%s", why);
 			goto cleanup;
 		}
@@ -374,14 +397,31 @@ int audit_cli(int argc, char **argv, FILE *out, FILE *err)
 	suppress_apply(&sup, run.an, run.syms);
 
 	fill_meta(&meta, &run, &o, cmd, sizeof(cmd));
+	/* The delta table reads this run as it reads the baselines: as JSON. */
+	cur = current_json(run.an, run.syms, &meta);
+	if (!cur || delta_build(&dt, cur, (const struct json *const *)base,
+				o.nbaselines, o.baseline_path[0])) {
+		warn(err, "out of memory");
+		goto cleanup;
+	}
+	meta.delta = &dt;
 	report_text(out, run.an, run.syms, &meta);
 	if (o.verbose && sup.n)
 		suppress_print(out, &sup);
-	if (base) {
-		cur = current_json(run.an, run.syms, &meta);
-		if (cur)
-			baseline_print(out, o.baseline_path, base, cur);
-		json_free(cur);
+	if (o.nbaselines == 1) {
+		baseline_print(out, o.baseline_path[0], base[0], cur);
+	} else if (o.nbaselines > 1) {
+		const struct json *now[1] = { cur };
+		const char *now_name[1] = { "this run" };
+		struct cmp_side a = {
+			.label = "baseline", .runs = (const struct json **)base,
+			.names = o.baseline_path, .n = o.nbaselines,
+		};
+		struct cmp_side b = {
+			.label = "now", .runs = now, .names = now_name, .n = 1,
+		};
+
+		compare_print(out, &a, &b);
 	}
 	if (json) {
 		report_json(json, run.an, run.syms, &meta);
@@ -393,6 +433,16 @@ int audit_cli(int argc, char **argv, FILE *out, FILE *err)
 		}
 		json = NULL;
 	}
+	if (md) {
+		delta_print_md(md, &dt);
+		if (fclose(md)) {
+			md = NULL;
+			warn(err, "cannot write %s: %s", o.delta_path,
+			     strerror(errno));
+			goto cleanup;
+		}
+		md = NULL;
+	}
 	fflush(out);
 	ret = analysis_errors(run.an) ? AUDIT_FINDINGS : AUDIT_CLEAN;
 cleanup:
@@ -401,6 +451,10 @@ cleanup:
 		fclose(json);
 		unlink(o.json_path);
 	}
+	if (md) {
+		fclose(md);
+		unlink(o.delta_path);
+	}
 	if (run.rec)
 		recorder_discard(run.rec);
 	if (run.cmd_started)
@@ -408,7 +462,10 @@ cleanup:
 	analysis_free(run.an);
 	symtab_free(run.syms);
 	suppress_free(&sup);
-	json_free(base);
+	for (i = 0; i < o.nbaselines; i++)
+		json_free(base[i]);
+	json_free(cur);
+	delta_free(&dt);
 	return ret;
 }
 

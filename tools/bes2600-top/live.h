@@ -56,7 +56,9 @@ struct audit_opts {
 	bool capacity_set;
 	const char *json_path;	/* -o */
 	const char *suppress_path;
-	const char *baseline_path;
+#define AUDIT_MAX_BASELINES 16
+	const char *baseline_path[AUDIT_MAX_BASELINES];	/* --baseline, each */
+	size_t nbaselines;
 	const char *record_path;
 	const char *replay_path;
 	const char *delta_path;	/* --delta-table FILE.md */

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "audit.h"
+#include "compare.h"
 #include "top.h"
 
 static const struct {
@@ -15,6 +16,7 @@ static const struct {
 } commands[] = {
 	{ "top", top_main, "live dashboard (the default)" },
 	{ "audit", audit_main, "one-shot race audit of the bes2600 counters" },
+	{ "compare", compare_main, "N runs of one phase against N of another (JSON reports)" },
 };
 
 static int usage(FILE *f, int status)

@@ -109,6 +109,16 @@ void site_name(char *buf, size_t len, uint64_t addr, struct symtab *syms)
 	symtab_format(syms, addr, buf, len);
 }
 
+void func_name(char *buf, size_t len, uint64_t addr, struct symtab *syms)
+{
+	char *plus;
+
+	site_name(buf, len, addr, syms);
+	plus = strchr(buf, '+');
+	if (plus)
+		*plus = '\0';
+}
+
 const char *op_name(int op)
 {
 	switch (op) {

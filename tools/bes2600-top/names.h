@@ -29,6 +29,8 @@ void kthread_base_name(char *comm);
 void ctx_parts_name(char *buf, size_t len, uint8_t kind, uint64_t func,
 		    const char *comm, struct symtab *syms);
 void site_name(char *buf, size_t len, uint64_t addr, struct symtab *syms);
+/* The function of a call site: "wsm_alloc_tx_buffer", or the address. */
+void func_name(char *buf, size_t len, uint64_t addr, struct symtab *syms);
 const char *op_name(int op);
 
 #endif /* __BES2600_NAMES_H */

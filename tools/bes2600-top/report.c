@@ -9,9 +9,11 @@
 #include <string.h>
 
 #include "analysis.h"
+#include "delta.h"
 #include "driver_events.h"
 #include "names.h"
 #include "report.h"
+#include "rootcause.h"
 #include "symbols.h"
 
 #define RULE "=================================================================="
@@ -276,16 +278,28 @@ static void print_finding(FILE *f, const struct analysis *a,
 	}
 }
 
-static void print_summary(FILE *f, const struct analysis *a)
+static void print_summary(FILE *f, const struct analysis *a,
+			  struct symtab *syms)
 {
-	size_t n, sup, errors, warnings;
+	size_t n, sup, errors, warnings, i;
+	struct root_cause *rc;
 	uint64_t occ;
 	int c;
 
 	analysis_totals(a, &errors, &warnings);
-	fprintf(f, "bes2600-top audit: %zu %s, %zu %s\n", errors,
+	rc = root_causes(a, syms, &n);
+	fprintf(f, "bes2600-top audit: %zu %s, %zu %s", errors,
 		plural(errors, "error", "errors"), warnings,
 		plural(warnings, "warning", "warnings"));
+	if (rc && n)
+		fprintf(f, " (%zu root %s)", n, plural(n, "cause", "causes"));
+	fputc('\n', f);
+	/* Root causes first: what to fix, then the evidence. */
+	for (i = 0; rc && i < n; i++) {
+		fprintf(f, "ROOT CAUSE ");
+		root_cause_print(f, a, syms, &rc[i]);
+	}
+	free(rc);
 	for (c = 0; c < FC_NR; c++) {
 		report_count(a, c, &n, &occ, &sup);
 		fprintf(f, "SUMMARY: %-25s %zu %s (%" PRIu64 " %s), %zu suppressed%s\n",
@@ -410,7 +424,7 @@ void report_text(FILE *f, const struct analysis *a, struct symtab *syms,
 	struct an_instance **inst = report_instances(a);
 	size_t i, shown = 0;
 
-	print_summary(f, a);
+	print_summary(f, a, syms);
 	fprintf(f, "%s: %.3f s, %" PRIu64 " records, reorder window %.0f ms",
 		m->source, analysis_duration(a) / 1e9, a->events,
 		m->window_ns / 1e6);
@@ -430,6 +444,8 @@ void report_text(FILE *f, const struct analysis *a, struct symtab *syms,
 	if (m->events)
 		print_events(f, m->events);
 	print_capacity(f, a, inst);
+	if (m->delta)
+		delta_print_text(f, m->delta);
 	if (m->syms_restricted)
 		fprintf(f, "note: /proc/kallsyms showed only zero addresses (kptr_restrict; run as root): call sites are raw addresses\n");
 	if (a->ignored)

@@ -17,6 +17,7 @@ struct analysis;
 struct an_instance;
 struct symtab;
 struct driver_events;
+struct delta_table;
 
 #define AUDIT_JSON_SCHEMA 1
 
@@ -32,6 +33,7 @@ struct report_meta {
 	uint64_t window_ns;
 	int32_t capacity;		/* --capacity, 0: the driver's */
 	const struct driver_events *events;	/* live: what it has */
+	const struct delta_table *delta;	/* the shared-state table */
 	const char *command;		/* -- COMMAND, or NULL */
 	int command_status;		/* its exit status, -1 when none */
 	bool syms_restricted;		/* kallsyms showed zero addresses */

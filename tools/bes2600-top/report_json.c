@@ -9,10 +9,12 @@
 #include <string.h>
 
 #include "analysis.h"
+#include "delta.h"
 #include "driver_events.h"
 #include "jsonw.h"
 #include "names.h"
 #include "report.h"
+#include "rootcause.h"
 #include "symbols.h"
 
 static void hex(struct jw *w, const char *key, uint64_t v)
@@ -171,6 +173,7 @@ static void json_instance(struct jw *w, const struct analysis *a,
 	jw_int(w, "capacity", analysis_capacity(a, in));
 	jw_str(w, "capacity_source", report_capacity_source(a, in));
 	jw_uint(w, "writes", in->writes);
+	jw_uint(w, "handovers", in->handovers);
 	jw_uint(w, "plain_writes", in->plain_writes);
 	jw_uint(w, "atomic_writes", in->atomic_writes);
 	if (in->have_value) {
@@ -371,6 +374,11 @@ void report_json(FILE *f, const struct analysis *a, struct symtab *syms,
 		jw_end(&w, '}');
 	}
 	jw_end(&w, '}');
+	root_causes_json(&w, a, syms);
+	if (m->delta)
+		delta_json(&w, m->delta);
+	else
+		jw_null(&w, "delta_table");
 	jw_arr(&w, "findings");
 	for (i = 0; i < a->findings.n; i++)
 		json_finding(&w, a, syms, &a->findings.v[i]);

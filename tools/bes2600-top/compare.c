@@ -1,0 +1,288 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * N-run comparison (see compare.h).
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "baseline.h"
+#include "compare.h"
+#include "json.h"
+
+#define PROG "bes2600-top compare"
+
+struct stat1 {
+	double mean, min, max;
+	size_t n;		/* runs that have the figure */
+};
+
+static void stat_of(const double *v, size_t n, struct stat1 *s)
+{
+	size_t i;
+
+	memset(s, 0, sizeof(*s));
+	for (i = 0; i < n; i++) {
+		if (isnan(v[i]))
+			continue;
+		if (!s->n || v[i] < s->min)
+			s->min = v[i];
+		if (!s->n || v[i] > s->max)
+			s->max = v[i];
+		s->mean += v[i];
+		s->n++;
+	}
+	if (s->n)
+		s->mean /= s->n;
+}
+
+static void print_stat(FILE *f, const struct stat1 *s)
+{
+	if (!s->n)
+		fprintf(f, "%24s", "n/a");
+	else
+		fprintf(f, "%10.3f [%.3f..%.3f]", s->mean, s->min, s->max);
+}
+
+/*
+ * Says whether b differs from a beyond the runs' own spread; returns 1
+ * when it does.  With one run a side there is no spread to go by.
+ */
+static int verdict(FILE *f, const struct stat1 *a, const struct stat1 *b)
+{
+	double d = b->mean - a->mean;
+	double spread = fmax(a->max - a->min, b->max - b->min);
+
+	if (!a->n || !b->n) {
+		fprintf(f, "  only on one side\n");
+		return 1;
+	}
+	if (a->n < 2 && b->n < 2) {
+		fprintf(f, "  %+.3f (one run a side: no spread to judge by)\n", d);
+		return d != 0;
+	}
+	if (fabs(d) <= spread) {
+		fprintf(f, "  %+.3f, within the run-to-run spread %.3f\n", d,
+			spread);
+		return 0;
+	}
+	fprintf(f, "  %+.3f, beyond the run-to-run spread %.3f\n", d, spread);
+	return 1;
+}
+
+static int figure(FILE *f, const char *name, const struct cmp_side *a,
+		  const struct cmp_side *b, const char *k1, const char *k2)
+{
+	double va[a->n + 1], vb[b->n + 1];
+	struct stat1 sa, sb;
+	size_t i;
+
+	for (i = 0; i < a->n; i++)
+		va[i] = json_num(json_path(a->runs[i], "phase7", k1, k2, NULL),
+				 NAN);
+	for (i = 0; i < b->n; i++)
+		vb[i] = json_num(json_path(b->runs[i], "phase7", k1, k2, NULL),
+				 NAN);
+	stat_of(va, a->n, &sa);
+	stat_of(vb, b->n, &sb);
+	if (!sa.n && !sb.n)
+		return 0;
+	fprintf(f, "  %-26s ", name);
+	print_stat(f, &sa);
+	fprintf(f, " -> ");
+	print_stat(f, &sb);
+	return verdict(f, &sa, &sb);
+}
+
+/* Writer rows: counter|context|function|kind, in writes per second. */
+struct wrow {
+	char key[320];
+	double *rate;		/* a's runs, then b's */
+};
+
+struct wrows {
+	struct wrow *v;
+	size_t n;
+	size_t runs;
+};
+
+static struct wrow *wrow_get(struct wrows *r, const char *key)
+{
+	struct wrow *v;
+	size_t i;
+
+	for (i = 0; i < r->n; i++)
+		if (!strcmp(r->v[i].key, key))
+			return &r->v[i];
+	v = realloc(r->v, (r->n + 1) * sizeof(*v));
+	if (!v)
+		return NULL;
+	r->v = v;
+	memset(&v[r->n], 0, sizeof(*v));
+	snprintf(v[r->n].key, sizeof(v[r->n].key), "%s", key);
+	v[r->n].rate = calloc(r->runs, sizeof(double));
+	if (!v[r->n].rate)
+		return NULL;
+	return &v[r->n++];
+}
+
+static int collect(struct wrows *r, const struct json *rep, size_t run)
+{
+	const struct json *inst = json_get(rep, "instances");
+	double dur = json_num(json_get(rep, "duration_s"), 0);
+	char key[320], fn[128], *plus;
+	size_t i, k;
+
+	for (i = 0; i < json_len(inst); i++) {
+		const struct json *in = json_at(inst, i);
+		const struct json *ws = json_get(in, "writers");
+
+		for (k = 0; k < json_len(ws); k++) {
+			const struct json *w = json_at(ws, k);
+			const struct json *at = json_get(w, "atomic");
+			struct wrow *x;
+
+			snprintf(fn, sizeof(fn), "%s",
+				 json_str(json_get(w, "call_site"), "?"));
+			plus = strchr(fn, '+');
+			if (plus)
+				*plus = '\0';
+			snprintf(key, sizeof(key), "%s %s %s %s",
+				 json_str(json_get(in, "counter"), "?"),
+				 json_str(json_get(w, "context"), "?"), fn,
+				 at && at->b ? "atomic" : "plain");
+			x = wrow_get(r, key);
+			if (!x)
+				return -1;
+			if (dur > 0)
+				x->rate[run] += json_num(json_get(w, "count"), 0) /
+						dur;
+		}
+	}
+	return 0;
+}
+
+int compare_print(FILE *f, const struct cmp_side *a, const struct cmp_side *b)
+{
+	static const struct {
+		const char *name, *k1, *k2;
+	} figs[] = {
+		{ "MB/s", "mb_per_s", NULL },
+		{ "sdio_rx_work runs/s", "runs_per_s", NULL },
+		{ "dispatches/1000 RX", "dispatches_per_1000_rx", NULL },
+		{ "BH re-dispatches", "bh_redispatches", NULL },
+		{ "queue->start p50 us", "queue_to_start_us", "p50" },
+		{ "queue->start p99 us", "queue_to_start_us", "p99" },
+		{ "start->end p50 us", "start_to_end_us", "p50" },
+		{ "start->end p99 us", "start_to_end_us", "p99" },
+	};
+	struct wrows rows = { .runs = a->n + b->n };
+	struct stat1 sa, sb;
+	int differ = 0;
+	size_t i, k;
+
+	fprintf(f, "\nCOMPARE %s (%zu %s) -> %s (%zu %s): mean [min..max] per side\n",
+		a->label, a->n, a->n == 1 ? "run" : "runs", b->label, b->n,
+		b->n == 1 ? "run" : "runs");
+	for (i = 0; i < a->n; i++)
+		fprintf(f, "  %s: %s\n", a->label, a->names[i]);
+	for (i = 0; i < b->n; i++)
+		fprintf(f, "  %s: %s\n", b->label, b->names[i]);
+	fprintf(f, "  Phase 7:\n");
+	for (i = 0; i < sizeof(figs) / sizeof(figs[0]); i++)
+		differ += figure(f, figs[i].name, a, b, figs[i].k1,
+				 figs[i].k2);
+	for (i = 0; i < a->n; i++)
+		if (collect(&rows, a->runs[i], i))
+			goto oom;
+	for (i = 0; i < b->n; i++)
+		if (collect(&rows, b->runs[i], a->n + i))
+			goto oom;
+	fprintf(f, "  writers (writes/s):\n");
+	for (k = 0; k < rows.n; k++) {
+		stat_of(rows.v[k].rate, a->n, &sa);
+		stat_of(rows.v[k].rate + a->n, b->n, &sb);
+		fprintf(f, "  %s\n  %-26s ", rows.v[k].key, "");
+		print_stat(f, &sa);
+		fprintf(f, " -> ");
+		print_stat(f, &sb);
+		/* A writer absent from every run of a side is a new one. */
+		if (sa.max == 0 || sb.max == 0) {
+			fprintf(f, "  %s\n", sa.max == 0 ? "new: not in any run before" :
+				"gone: in no run after");
+			differ++;
+		} else {
+			differ += verdict(f, &sa, &sb);
+		}
+	}
+	if (differ)
+		fprintf(f, "  verdict: %d %s differ beyond the run-to-run spread\n",
+			differ, differ == 1 ? "figure or writer" :
+			"figures or writers");
+	else
+		fprintf(f, "  verdict: zero meaningful delta (every difference within the run-to-run spread)\n");
+	for (k = 0; k < rows.n; k++)
+		free(rows.v[k].rate);
+	free(rows.v);
+	return differ;
+oom:
+	fprintf(f, "  out of memory\n");
+	for (k = 0; k < rows.n; k++)
+		free(rows.v[k].rate);
+	free(rows.v);
+	return -1;
+}
+
+int compare_main(int argc, char **argv)
+{
+	const struct json **runs;
+	const char **names;
+	struct cmp_side a = { .label = "A" }, b = { .label = "B" };
+	char why[256];
+	int i, sep = -1, ret = 2, differ;
+
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
+			printf("usage: %s A.json... -- B.json...\n\nCompares the runs of two phases (the plan's N=3 per phase): per Phase 7\nfigure and writer row, each side's mean and range, and whether the\ndifference exceeds the run-to-run spread.  Exit status 0: none does,\n1: some do, 2: bad arguments or reports.\n",
+			       PROG);
+			return 0;
+		}
+		if (!strcmp(argv[i], "--") && sep < 0)
+			sep = i;
+	}
+	if (sep < 2 || sep == argc - 1) {
+		fprintf(stderr, "%s: bad arguments: give A's reports, then --, then B's (e.g. A1.json A2.json -- B1.json B2.json)\n",
+			PROG);
+		return 2;
+	}
+	runs = calloc(argc, sizeof(*runs));
+	names = calloc(argc, sizeof(*names));
+	if (!runs || !names) {
+		fprintf(stderr, "%s: out of memory\n", PROG);
+		goto out;
+	}
+	for (i = 1; i < argc; i++) {
+		if (i == sep)
+			continue;
+		runs[i] = baseline_load(argv[i], why, sizeof(why));
+		names[i] = argv[i];
+		if (!runs[i]) {
+			fprintf(stderr, "%s: %s\n", PROG, why);
+			goto out;
+		}
+	}
+	a.runs = runs + 1;
+	a.names = names + 1;
+	a.n = sep - 1;
+	b.runs = runs + sep + 1;
+	b.names = names + sep + 1;
+	b.n = argc - sep - 1;
+	differ = compare_print(stdout, &a, &b);
+	ret = differ < 0 ? 2 : differ ? 1 : 0;
+out:
+	for (i = 0; runs && i < argc; i++)
+		json_free((struct json *)runs[i]);
+	free(runs);
+	free(names);
+	return ret;
+}
