@@ -151,6 +151,11 @@ static int abi_src_tx(void *arg)
 	bool queued;
 
 	for (i = 0; i < chip.rounds; i++) {
+		/* Like a chip: no more buffers in flight than it has. */
+		while (atomic_read(&chip.credits) >= CAPACITY) {
+			queue_work(system_unbound_wq, &chip.work);
+			usleep_range(20, 40);
+		}
 		abi_tx_alloc();
 		atomic_inc(&chip.credits);
 		queued = queue_work(system_unbound_wq, &chip.work);

@@ -176,10 +176,10 @@ static void print_candidates(FILE *f, const struct analysis *a,
 	fprintf(f, "\nit read %d, a value another context's write had replaced: drift %+" PRId64 "\n",
 		x->a.old, x->value2);
 	if (!x->ncand) {
-		fprintf(f, "the reorder window held no other context's write before it: the clobbered write is undecided\n");
+		fprintf(f, "no other context's write was committed before it within the reorder window: the clobbered write is undecided\n");
 		return;
 	}
-	fprintf(f, "the clobbered write is undecided; the reorder window held %u other %s before it:\n",
+	fprintf(f, "the clobbered write is undecided; one of the %u other-context %s committed before it within the reorder window:\n",
 		x->ncand, plural(x->ncand, "write", "writes"));
 	for (i = 0; i < x->ncand; i++) {
 		const struct finding_path *p = &x->cand[i];

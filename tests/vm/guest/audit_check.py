@@ -44,6 +44,47 @@ def inst_name(o):
     return "%s[%d]" % (o["counter_base"], o["idx"])
 
 
+def check_review(rep, found, insts, label):
+    """Root causes, one finding per pair of sites, the pairing rule."""
+    keys = {}
+    for f in found:
+        if f["class"] == "non-atomic-cross-context":
+            k = frozenset((p["context"], p["call_site"]) for p in f["paths"])
+            keys.setdefault(inst_name(f), []).append(k)
+    dup = [n for n, k in keys.items() if len(k) != len(set(k))]
+    result(keys and not dup, "%s: one non-atomic-cross-context finding per "
+           "unordered pair of sites" % label, "twice on %s" % dup)
+    rcs = {r["counter"]: r for r in rep["root_causes"]}
+    erred = {f["counter"] for f in found if f["class"] in ERRORS}
+    result(set(rcs) == erred, "%s: a root cause for each of the %d counter "
+           "instances with error findings" % (label, len(erred)),
+           "root causes %s, erred %s" % (sorted(rcs), sorted(erred)))
+    r = rcs.get("hw_bufs_used", {})
+    fns = {(w["context"], fn) for w in r.get("writers", [])
+           for fn in w["functions"]}
+    result(r.get("action") == "make it atomic (C-prep)" and
+           (BH, "wsm_alloc_tx_buffer") in fns and
+           (WORK, "wsm_release_tx_buffer") in fns,
+           "%s: hw_bufs_used's root cause: plain writes from %s "
+           "(wsm_alloc_tx_buffer) and %s (wsm_release_tx_buffer): make it "
+           "atomic" % (label, BH, WORK), r.get("line", str(r)))
+    bad = []
+    for f in found:
+        if f["class"] != "lost-update":
+            continue
+        p = f["paths"]
+        if len(p) == 2 and p[0]["context"] == p[1]["context"] and (
+                p[0]["pid"] == p[1]["pid"] or
+                p[0]["context"].startswith("work:")):
+            bad.append("%s: %s (pid %s) x2" % (f["counter"], p[0]["context"],
+                                               p[0]["pid"]))
+        if len(p) == 1 and "candidates" not in f:
+            bad.append("%s: no partner, no candidates" % f["counter"])
+    result(not bad, "%s: no lost update pairs two writes of one serial "
+           "context; each names its partner or the window's candidates" %
+           label, "; ".join(bad[:3]))
+
+
 def main():
     mode, path, before, after, status, label = sys.argv[1:7]
     status = int(status)
@@ -121,6 +162,8 @@ def main():
     if mode == "race":
         result(any(f["class"] == "lost-update" for f in found),
                "%s: at least one lost-update" % label, str(classes))
+    if mode in ("race", "race0"):
+        check_review(rep, found, insts, label)
     if mode == "race0":
         # A lost update shows as drift in the lab's truth, unless two lost
         # updates of opposite sign cancel: the tool's own lost values
