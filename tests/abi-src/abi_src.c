@@ -131,8 +131,13 @@ static void abi_src_work(struct work_struct *w)
 #ifdef ABI_RX_WORK
 	trace_sdio_rx_work_start(&chip);
 #endif
-	while (atomic_add_unless(&chip.credits, -1, 0)) {
+	/*
+	 * Release, then drop the credit (only this work item drops them):
+	 * the count never passes the credits, which stay within CAPACITY.
+	 */
+	while (atomic_read(&chip.credits) > 0) {
 		abi_rx_release();
+		atomic_dec(&chip.credits);
 		n++;
 		cond_resched();
 	}

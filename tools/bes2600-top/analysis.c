@@ -470,7 +470,8 @@ static void to_chain_event(const struct bes2600_event *e, uint32_t ctx,
 	ce->old = e->ctr.old;
 	ce->new_ = e->ctr.new_;
 	ce->atomic = !!e->ctr.atomic;
-	ce->op = e->ctr.op >= 0 && e->ctr.op <= 2 ? e->ctr.op :
+	ce->op = e->ctr.op >= BES2600_CTR_OP_SET &&
+		 e->ctr.op <= BES2600_CTR_OP_SUB ? e->ctr.op :
 		 (e->ctr.delta < 0 ? CHAIN_OP_SUB : CHAIN_OP_ADD);
 }
 

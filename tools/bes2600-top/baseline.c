@@ -9,6 +9,7 @@
 #include "baseline.h"
 #include "findings.h"
 #include "json.h"
+#include "names.h"
 #include "report.h"
 
 struct json *baseline_load(const char *path, char *err, size_t errlen)
@@ -57,59 +58,26 @@ static void figure(FILE *f, const char *name, const struct json *b,
 	fprintf(f, ")\n");
 }
 
-/* "counter|context|function [module]|plain" for one writer row. */
-static void writer_key(char *buf, size_t len, const char *counter,
-		       const struct json *w)
+void baseline_writer_key(char *buf, size_t len, const char *counter,
+			 const struct json *w, char sep)
 {
-	char site[256], *plus;
-	const char *mod;
+	char site[256];
 
-	snprintf(site, sizeof(site), "%s",
-		 json_str(json_get(w, "call_site"), "?"));
-	mod = strstr(json_str(json_get(w, "call_site"), ""), " [");
-	plus = strchr(site, '+');
-	if (plus)
-		snprintf(plus, sizeof(site) - (plus - site), "%s",
-			 mod ? mod : "");
-	snprintf(buf, len, "%s|%s|%s|%s", counter,
-		 json_str(json_get(w, "context"), "?"), site,
+	call_site_function(site, sizeof(site),
+			   json_str(json_get(w, "call_site"), "?"), true);
+	snprintf(buf, len, "%s%c%s%c%s%c%s", counter, sep,
+		 json_str(json_get(w, "context"), "?"), sep, site, sep,
 		 json_get(w, "atomic") && json_get(w, "atomic")->b ?
 		 "atomic" : "plain");
 }
 
-struct row {
-	char key[512];
-	double base, cur;
-	bool in_base, in_cur;
-};
-
-struct rows {
-	struct row *v;
-	size_t n;
-};
-
-static struct row *row_get(struct rows *r, const char *key)
-{
-	struct row *v;
-	size_t i;
-
-	for (i = 0; i < r->n; i++)
-		if (!strcmp(r->v[i].key, key))
-			return &r->v[i];
-	v = realloc(r->v, (r->n + 1) * sizeof(*v));
-	if (!v)
-		return NULL;
-	r->v = v;
-	memset(&v[r->n], 0, sizeof(*v));
-	snprintf(v[r->n].key, sizeof(v[r->n].key), "%s", key);
-	return &v[r->n++];
-}
-
-static void collect(struct rows *r, const struct json *report, bool base)
+int writer_rows_add(struct writer_rows *r, const struct json *report,
+		    size_t run, char sep)
 {
 	const struct json *inst = json_get(report, "instances");
-	char key[512];
-	size_t i, k;
+	struct writer_row *v, *x;
+	char key[sizeof(v->key)];
+	size_t i, k, j;
 
 	for (i = 0; i < json_len(inst); i++) {
 		const struct json *in = json_at(inst, i);
@@ -118,33 +86,42 @@ static void collect(struct rows *r, const struct json *report, bool base)
 
 		for (k = 0; k < json_len(ws); k++) {
 			const struct json *w = json_at(ws, k);
-			double n = json_num(json_get(w, "count"), 0);
-			struct row *x;
 
-			writer_key(key, sizeof(key), counter, w);
-			x = row_get(r, key);
-			if (!x)
-				return;
-			if (base) {
-				x->in_base = true;
-				x->base += n;
-			} else {
-				x->in_cur = true;
-				x->cur += n;
+			baseline_writer_key(key, sizeof(key), counter, w, sep);
+			for (j = 0; j < r->n && strcmp(r->v[j].key, key); j++)
+				;
+			if (j == r->n) {
+				v = realloc(r->v, (r->n + 1) * sizeof(*v));
+				if (!v)
+					return -1;
+				r->v = v;
+				x = &v[r->n];
+				snprintf(x->key, sizeof(x->key), "%s", key);
+				x->count = calloc(r->runs, sizeof(*x->count));
+				if (!x->count)
+					return -1;
+				r->n++;
 			}
+			r->v[j].count[run] += json_num(json_get(w, "count"), 0);
 		}
 	}
+	return 0;
 }
 
-static void print_row(FILE *f, const char *what, const struct row *x)
+void writer_rows_free(struct writer_rows *r)
 {
-	char key[512], *p;
+	size_t i;
 
-	snprintf(key, sizeof(key), "%s", x->key);
-	for (p = key; *p; p++)
-		if (*p == '|')
-			*p = ' ';
-	fprintf(f, "    %-5s %s: %.0f -> %.0f\n", what, key, x->base, x->cur);
+	for (i = 0; i < r->n; i++)
+		free(r->v[i].count);
+	free(r->v);
+	memset(r, 0, sizeof(*r));
+}
+
+static void print_row(FILE *f, const char *what, const struct writer_row *x)
+{
+	fprintf(f, "    %-5s %s: %.0f -> %.0f\n", what, x->key, x->count[0],
+		x->count[1]);
 }
 
 int baseline_print(FILE *f, const char *path, const struct json *base,
@@ -154,7 +131,7 @@ int baseline_print(FILE *f, const char *path, const struct json *base,
 		"mb_per_s", "runs_per_s", "dispatches_per_1000_rx",
 		"bh_redispatches", "rx_work_runs", "rx_packets",
 	};
-	struct rows rows = { 0 };
+	struct writer_rows rows = { .runs = 2 };
 	int changed = 0, c;
 	size_t i;
 
@@ -177,25 +154,29 @@ int baseline_print(FILE *f, const char *path, const struct json *base,
 	       json_path(base, "phase7", "start_to_end_us", "p99", NULL),
 	       json_path(cur, "phase7", "start_to_end_us", "p99", NULL));
 
-	collect(&rows, base, true);
-	collect(&rows, cur, false);
+	if (writer_rows_add(&rows, base, 0, ' ') ||
+	    writer_rows_add(&rows, cur, 1, ' ')) {
+		fprintf(f, "  writers: out of memory\n");
+		writer_rows_free(&rows);
+		return -1;
+	}
 	for (i = 0; i < rows.n; i++)
-		changed += rows.v[i].in_base != rows.v[i].in_cur;
+		changed += !rows.v[i].count[0] != !rows.v[i].count[1];
 	if (!changed)
 		fprintf(f, "  writers: the same contexts, functions and flavours as the baseline (zero delta)\n");
 	else
 		fprintf(f, "  writers: %d %s differ from the baseline\n", changed,
 			changed == 1 ? "row" : "rows");
 	for (i = 0; i < rows.n; i++) {
-		const struct row *x = &rows.v[i];
+		const struct writer_row *x = &rows.v[i];
 
-		if (x->in_base && !x->in_cur)
+		if (x->count[0] && !x->count[1])
 			print_row(f, "gone", x);
-		else if (!x->in_base && x->in_cur)
+		else if (!x->count[0] && x->count[1])
 			print_row(f, "new", x);
 	}
 	for (i = 0; i < rows.n; i++)
-		if (rows.v[i].in_base && rows.v[i].in_cur)
+		if (rows.v[i].count[0] && rows.v[i].count[1])
 			print_row(f, "", &rows.v[i]);
 	fprintf(f, "  findings:");
 	for (c = 0; c < FC_NR; c++) {
@@ -206,6 +187,6 @@ int baseline_print(FILE *f, const char *path, const struct json *base,
 			json_num(json_path(cur, "summary", n, "findings", NULL), 0));
 	}
 	fprintf(f, "\n");
-	free(rows.v);
+	writer_rows_free(&rows);
 	return changed;
 }

@@ -9,12 +9,38 @@
 #ifndef __BES2600_BASELINE_H
 #define __BES2600_BASELINE_H
 
+#include <stddef.h>
 #include <stdio.h>
 
 struct json;
 
 /* Loads and checks an earlier report; NULL with a reason in err. */
 struct json *baseline_load(const char *path, char *err, size_t errlen);
+/*
+ * A writer row's key: counter, context, "function [module]", flavour,
+ * sep between them.
+ */
+void baseline_writer_key(char *buf, size_t len, const char *counter,
+			 const struct json *w, char sep);
+/*
+ * Writer rows across runs: per key (baseline_writer_key()), the writes of
+ * each of runs reports, 0 where a run did not have the row.
+ */
+struct writer_row {
+	char key[320];
+	double *count;		/* [runs] */
+};
+
+struct writer_rows {
+	struct writer_row *v;
+	size_t n;
+	size_t runs;		/* set before the first add */
+};
+
+/* Adds report's writers as run number run; -1 when out of memory. */
+int writer_rows_add(struct writer_rows *r, const struct json *report,
+		    size_t run, char sep);
+void writer_rows_free(struct writer_rows *r);
 /* Returns the number of writer rows that differ (added or gone). */
 int baseline_print(FILE *f, const char *path, const struct json *base,
 		   const struct json *cur);

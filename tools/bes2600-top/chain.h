@@ -21,10 +21,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <bes2600/abi.h>
+
+/* The ABI's op codes (include/bes2600/abi.h). */
 enum chain_op {
-	CHAIN_OP_SET = 0,
-	CHAIN_OP_ADD = 1,
-	CHAIN_OP_SUB = 2,
+	CHAIN_OP_SET = BES2600_CTR_OP_SET,
+	CHAIN_OP_ADD = BES2600_CTR_OP_ADD,
+	CHAIN_OP_SUB = BES2600_CTR_OP_SUB,
 };
 
 struct chain_event {

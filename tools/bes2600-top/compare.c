@@ -94,72 +94,17 @@ static int figure(FILE *f, const char *name, const struct cmp_side *a,
 	return verdict(f, &sa, &sb);
 }
 
-/* Writer rows: counter|context|function|kind, in writes per second. */
-struct wrow {
-	char key[320];
-	double *rate;		/* a's runs, then b's */
-};
-
-struct wrows {
-	struct wrow *v;
-	size_t n;
-	size_t runs;
-};
-
-static struct wrow *wrow_get(struct wrows *r, const char *key)
+/* A writer row's writes per second in each run of a side. */
+static void rates(const struct writer_row *x, const struct cmp_side *s,
+		  size_t first, double *v)
 {
-	struct wrow *v;
 	size_t i;
 
-	for (i = 0; i < r->n; i++)
-		if (!strcmp(r->v[i].key, key))
-			return &r->v[i];
-	v = realloc(r->v, (r->n + 1) * sizeof(*v));
-	if (!v)
-		return NULL;
-	r->v = v;
-	memset(&v[r->n], 0, sizeof(*v));
-	snprintf(v[r->n].key, sizeof(v[r->n].key), "%s", key);
-	v[r->n].rate = calloc(r->runs, sizeof(double));
-	if (!v[r->n].rate)
-		return NULL;
-	return &v[r->n++];
-}
+	for (i = 0; i < s->n; i++) {
+		double dur = json_num(json_get(s->runs[i], "duration_s"), 0);
 
-static int collect(struct wrows *r, const struct json *rep, size_t run)
-{
-	const struct json *inst = json_get(rep, "instances");
-	double dur = json_num(json_get(rep, "duration_s"), 0);
-	char key[320], fn[128], *plus;
-	size_t i, k;
-
-	for (i = 0; i < json_len(inst); i++) {
-		const struct json *in = json_at(inst, i);
-		const struct json *ws = json_get(in, "writers");
-
-		for (k = 0; k < json_len(ws); k++) {
-			const struct json *w = json_at(ws, k);
-			const struct json *at = json_get(w, "atomic");
-			struct wrow *x;
-
-			snprintf(fn, sizeof(fn), "%s",
-				 json_str(json_get(w, "call_site"), "?"));
-			plus = strchr(fn, '+');
-			if (plus)
-				*plus = '\0';
-			snprintf(key, sizeof(key), "%s %s %s %s",
-				 json_str(json_get(in, "counter"), "?"),
-				 json_str(json_get(w, "context"), "?"), fn,
-				 at && at->b ? "atomic" : "plain");
-			x = wrow_get(r, key);
-			if (!x)
-				return -1;
-			if (dur > 0)
-				x->rate[run] += json_num(json_get(w, "count"), 0) /
-						dur;
-		}
+		v[i] = dur > 0 ? x->count[first + i] / dur : 0;
 	}
-	return 0;
 }
 
 int compare_print(FILE *f, const struct cmp_side *a, const struct cmp_side *b)
@@ -176,7 +121,8 @@ int compare_print(FILE *f, const struct cmp_side *a, const struct cmp_side *b)
 		{ "start->end p50 us", "start_to_end_us", "p50" },
 		{ "start->end p99 us", "start_to_end_us", "p99" },
 	};
-	struct wrows rows = { .runs = a->n + b->n };
+	struct writer_rows rows = { .runs = a->n + b->n };
+	double ra[a->n + 1], rb[b->n + 1];
 	struct stat1 sa, sb;
 	int differ = 0;
 	size_t i, k;
@@ -193,15 +139,17 @@ int compare_print(FILE *f, const struct cmp_side *a, const struct cmp_side *b)
 		differ += figure(f, figs[i].name, a, b, figs[i].k1,
 				 figs[i].k2);
 	for (i = 0; i < a->n; i++)
-		if (collect(&rows, a->runs[i], i))
+		if (writer_rows_add(&rows, a->runs[i], i, ' '))
 			goto oom;
 	for (i = 0; i < b->n; i++)
-		if (collect(&rows, b->runs[i], a->n + i))
+		if (writer_rows_add(&rows, b->runs[i], a->n + i, ' '))
 			goto oom;
 	fprintf(f, "  writers (writes/s):\n");
 	for (k = 0; k < rows.n; k++) {
-		stat_of(rows.v[k].rate, a->n, &sa);
-		stat_of(rows.v[k].rate + a->n, b->n, &sb);
+		rates(&rows.v[k], a, 0, ra);
+		rates(&rows.v[k], b, a->n, rb);
+		stat_of(ra, a->n, &sa);
+		stat_of(rb, b->n, &sb);
 		fprintf(f, "  %s\n  %-26s ", rows.v[k].key, "");
 		print_stat(f, &sa);
 		fprintf(f, " -> ");
@@ -221,15 +169,11 @@ int compare_print(FILE *f, const struct cmp_side *a, const struct cmp_side *b)
 			"figures or writers");
 	else
 		fprintf(f, "  verdict: zero meaningful delta (every difference within the run-to-run spread)\n");
-	for (k = 0; k < rows.n; k++)
-		free(rows.v[k].rate);
-	free(rows.v);
+	writer_rows_free(&rows);
 	return differ;
 oom:
 	fprintf(f, "  out of memory\n");
-	for (k = 0; k < rows.n; k++)
-		free(rows.v[k].rate);
-	free(rows.v);
+	writer_rows_free(&rows);
 	return -1;
 }
 

@@ -9,6 +9,7 @@
 #include "delta.h"
 #include "json.h"
 #include "jsonw.h"
+#include "names.h"
 
 static bool jbool(const struct json *j)
 {
@@ -50,19 +51,16 @@ static void add_writer(struct dt_side *s, const struct json *w)
 	const struct json *ops = json_get(w, "ops");
 	bool rmw = false, atomic = jbool(json_get(w, "atomic"));
 	struct dt_ctx *c = ctx_of(s, json_str(json_get(w, "context"), "?"));
-	char fn[64], *plus;
 	struct dt_func *f = NULL;
+	char fn[64];
 	size_t i;
 
 	if (!c)
 		return;
 	for (i = 0; i < json_len(ops); i++)
 		rmw |= strcmp(json_str(json_at(ops, i), ""), "set") != 0;
-	/* Call site offsets move with every build: functions are compared. */
-	snprintf(fn, sizeof(fn), "%s", json_str(json_get(w, "call_site"), "?"));
-	plus = strchr(fn, '+');
-	if (plus)
-		*plus = '\0';
+	call_site_function(fn, sizeof(fn),
+			   json_str(json_get(w, "call_site"), "?"), false);
 	for (i = 0; i < c->nf; i++)
 		if (!strcmp(c->f[i].name, fn))
 			f = &c->f[i];

@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <bes2600/abi.h>
+
 #include "analysis.h"
 #include "names.h"
 #include "symbols.h"
@@ -109,24 +111,37 @@ void site_name(char *buf, size_t len, uint64_t addr, struct symtab *syms)
 	symtab_format(syms, addr, buf, len);
 }
 
+void call_site_function(char *buf, size_t len, const char *site,
+			bool keep_module)
+{
+	const char *plus = strchr(site, '+'), *mod = strstr(site, " [");
+	int n = plus ? (int)(plus - site) : (int)strlen(site);
+
+	snprintf(buf, len, "%.*s%s", n, site, keep_module && plus && mod ?
+		 mod : "");
+}
+
 void func_name(char *buf, size_t len, uint64_t addr, struct symtab *syms)
 {
-	char *plus;
+	char site[NAME_LEN];
 
-	site_name(buf, len, addr, syms);
-	plus = strchr(buf, '+');
-	if (plus)
-		*plus = '\0';
+	site_name(site, sizeof(site), addr, syms);
+	call_site_function(buf, len, site, false);
+}
+
+const char *timer_action_name(int action)
+{
+	return action == BES2600_PENDING_TIMER_MOD ? "mod_timer" : "del_timer";
 }
 
 const char *op_name(int op)
 {
 	switch (op) {
-	case 0:
+	case BES2600_CTR_OP_SET:
 		return "set";
-	case 1:
+	case BES2600_CTR_OP_ADD:
 		return "add";
-	case 2:
+	case BES2600_CTR_OP_SUB:
 		return "sub";
 	}
 	return "op?";

@@ -7,6 +7,7 @@
 #ifndef __BES2600_NAMES_H
 #define __BES2600_NAMES_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -29,8 +30,17 @@ void kthread_base_name(char *comm);
 void ctx_parts_name(char *buf, size_t len, uint8_t kind, uint64_t func,
 		    const char *comm, struct symtab *syms);
 void site_name(char *buf, size_t len, uint64_t addr, struct symtab *syms);
+/*
+ * "wsm_alloc_tx_buffer+0x1d [bes2600_lab]" -> "wsm_alloc_tx_buffer", or
+ * with keep_module "wsm_alloc_tx_buffer [bes2600_lab]": offsets move with
+ * every build, so runs are compared by function.
+ */
+void call_site_function(char *buf, size_t len, const char *site,
+			bool keep_module);
 /* The function of a call site: "wsm_alloc_tx_buffer", or the address. */
 void func_name(char *buf, size_t len, uint64_t addr, struct symtab *syms);
 const char *op_name(int op);
+/* pending_count_timer's action: "del_timer" or "mod_timer". */
+const char *timer_action_name(int action);
 
 #endif /* __BES2600_NAMES_H */

@@ -179,8 +179,11 @@ static void print_candidates(FILE *f, const struct analysis *a,
 		fprintf(f, "no other context's write was committed before it within the reorder window: the clobbered write is undecided\n");
 		return;
 	}
-	fprintf(f, "the clobbered write is undecided; one of the %u other-context %s committed before it within the reorder window:\n",
-		x->ncand, plural(x->ncand, "write", "writes"));
+	if (x->ncand == 1)
+		fprintf(f, "the clobbered write is undecided; the one other-context write committed before it within the reorder window was:\n");
+	else
+		fprintf(f, "the clobbered write is undecided; it is one of the %u other-context writes committed before it within the reorder window:\n",
+			x->ncand);
 	for (i = 0; i < x->ncand; i++) {
 		const struct finding_path *p = &x->cand[i];
 
@@ -262,7 +265,7 @@ static void print_finding(FILE *f, const struct analysis *a,
 	case FC_CHECK_THEN_ACT:
 		fprintf(f, "decision by %s at %.9f s on %" PRId64 " (%s), ",
 			ca, report_secs(a, x->ts2), x->value,
-			x->value2 ? "mod_timer" : "del_timer");
+			timer_action_name(x->value2));
 		if (x->no_now)
 			fprintf(f, "the driver's event reads nothing back (no now field): decided from the writes' times\n");
 		else

@@ -130,7 +130,7 @@ static void json_finding(struct jw *w, const struct analysis *a,
 		break;
 	case FC_CHECK_THEN_ACT:
 		jw_int(w, "decision_count", x->value);
-		jw_str(w, "action", x->value2 ? "mod_timer" : "del_timer");
+		jw_str(w, "action", timer_action_name(x->value2));
 		if (x->no_now)
 			jw_null(w, "count_after");
 		else
@@ -213,7 +213,7 @@ static void json_instance(struct jw *w, const struct analysis *a,
 		hex(w, "call_site_addr", wr->site);
 		jw_bool(w, "atomic", wr->atomic);
 		jw_arr(w, "ops");
-		for (op = 0; op < 3; op++)
+		for (op = BES2600_CTR_OP_SET; op <= BES2600_CTR_OP_SUB; op++)
 			if (wr->ops & (1 << op))
 				jw_str(w, NULL, op_name(op));
 		jw_end(w, ']');

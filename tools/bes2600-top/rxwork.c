@@ -107,7 +107,7 @@ static void process(struct rxwork *r, const struct bes2600_event *e)
 	switch (e->type) {
 	case BES2600_EV_RX_WORK_QUEUE:
 		r->t.queue_events++;
-		if (e->rxq.reason == 1)
+		if (e->rxq.reason == BES2600_RX_WORK_BH_REDISPATCH)
 			r->t.redispatches++;
 		if (!e->rxq.queued)
 			break;

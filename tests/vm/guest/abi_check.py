@@ -10,6 +10,8 @@
 import json
 import sys
 
+from audit_check import pairing_problems, read_truth, result
+
 TX = "kthread:abi_src_tx"
 WORK = "work:abi_src_work"
 ERRORS = ("non-atomic-cross-context", "lost-update", "underflow", "overflow",
@@ -20,23 +22,6 @@ VARIANTS = {
     "abi_ctr": (9, None, False),
     "abi_norx": (8, 4, False),
 }
-
-
-def result(ok, desc, detail=""):
-    print(("PASS " if ok else "FAIL ") + desc +
-          ("" if ok or not detail else " # " + detail))
-
-
-def read_truth(path):
-    t = {}
-    for line in open(path):
-        f = line.split()
-        kv = dict(x.split("=", 1) for x in f[1:] if "=" in x)
-        if "drift" in kv:
-            t[f[0]] = {"drift": int(kv["drift"]),
-                       "writes": int(kv["plain_writes"]) +
-                       int(kv["atomic_writes"])}
-    return t
 
 
 def main():
@@ -146,17 +131,7 @@ def main():
                r.get("lost_updates") == insts[name]["lost_updates"],
                "%s: root cause of %s names both contexts: make it atomic"
                % (label, name), r.get("line", str(r)))
-    bad = []
-    for f in found:
-        if f["class"] != "lost-update":
-            continue
-        p = f["paths"]
-        if len(p) == 2 and p[0]["context"] == p[1]["context"] and (
-                p[0]["pid"] == p[1]["pid"] or
-                p[0]["context"].startswith("work:")):
-            bad.append("%s: %s x2" % (f["counter"], p[0]["context"]))
-        if len(p) == 1 and "candidates" not in f:
-            bad.append("%s: no partner, no candidates" % f["counter"])
+    bad = pairing_problems(found)
     lu = [f for f in found if f["class"] == "lost-update"]
     result(lu and not bad, "%s: %d lost-update findings, none pairs one "
            "serial context, each names its partner or candidates" %

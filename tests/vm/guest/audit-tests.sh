@@ -104,7 +104,7 @@ grep -q '^BASELINE' "$OUT/delta.txt" &&
 # md_row FILE COUNTER PATTERN: the counter's row matches.
 md_row() { grep -F "| \`$2\` |" "$1" | grep -q -- "$3"; }
 for c in 'hw_bufs_used' 'hw_bufs_used_vif[0]' 'wsm_tx_pending[0]'; do
-	md_row "$OUT/baseline-patch-c.md" "$c" '| kthread:bes2600_bh ([a-z_0-9, ]*) | kthread:bes2600_bh ([a-z_0-9, ]*); + work:sdio_rx_work ([a-z_0-9, ]*) | plain; 2 contexts, interleaved [0-9]* times | convert to atomic_t |' &&
+	md_row "$OUT/baseline-patch-c.md" "$c" '| kthread:bes2600_bh ([a-z_0-9, ]*) | kthread:bes2600_bh ([a-z_0-9, ]*); + work:sdio_rx_work ([a-z_0-9, ]*) | plain; 2 contexts, interleaved [0-9]* times | convert to atomic_t[;a-z0-9 ()]* |' &&
 		ok "delta table baseline -> patch-c: $c gains work:sdio_rx_work, plain: convert to atomic_t" ||
 		not_ok "delta table baseline -> patch-c: $c gains work:sdio_rx_work" "$(grep -F "\`$c\`" "$OUT/baseline-patch-c.md")"
 	md_row "$OUT/c-prep-c-v2.md" "$c" '+ work:sdio_rx_work ([a-z_0-9, ]*) | atomic; 2 contexts, interleaved [0-9]* times | OK: atomic' &&
@@ -121,8 +121,8 @@ grep -q '^ROOT CAUSE hw_bufs_used: plain read-modify-writes from kthread:bes2600
 	>"$OUT/compare.txt" 2>&1
 rc=$?
 [ "$rc" = 1 ] &&
-	grep -A1 '^  hw_bufs_used work:sdio_rx_work wsm_release_tx_buffer atomic$' "$OUT/compare.txt" | grep -q 'new: not in any run before' &&
-	grep -A1 '^  hw_bufs_used kthread:bes2600_bh wsm_release_tx_buffer atomic$' "$OUT/compare.txt" | grep -q 'gone: in no run after' &&
+	grep -A1 '^  hw_bufs_used work:sdio_rx_work wsm_release_tx_buffer \[bes2600_lab\] atomic$' "$OUT/compare.txt" | grep -q 'new: not in any run before' &&
+	grep -A1 '^  hw_bufs_used kthread:bes2600_bh wsm_release_tx_buffer \[bes2600_lab\] atomic$' "$OUT/compare.txt" | grep -q 'gone: in no run after' &&
 	grep -q '^  MB/s .*\[.*\].* -> .*\[' "$OUT/compare.txt" &&
 	ok "compare: 3 c-prep runs -> 3 c-v2 runs: the release moved to sdio_rx_work, each figure with its spread" ||
 	not_ok "compare: 3 c-prep runs -> 3 c-v2 runs" "exit $rc: $(head -c 300 "$OUT/compare.txt")"

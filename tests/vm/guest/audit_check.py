@@ -44,6 +44,23 @@ def inst_name(o):
     return "%s[%d]" % (o["counter_base"], o["idx"])
 
 
+def pairing_problems(found):
+    """Lost updates that pair one serial context, or name no partner."""
+    bad = []
+    for f in found:
+        if f["class"] != "lost-update":
+            continue
+        p = f["paths"]
+        if len(p) == 2 and p[0]["context"] == p[1]["context"] and (
+                p[0]["pid"] == p[1]["pid"] or
+                p[0]["context"].startswith("work:")):
+            bad.append("%s: %s (pid %s) x2" % (f["counter"], p[0]["context"],
+                                               p[0]["pid"]))
+        if len(p) == 1 and "candidates" not in f:
+            bad.append("%s: no partner, no candidates" % f["counter"])
+    return bad
+
+
 def check_review(rep, found, insts, label):
     """Root causes, one finding per pair of sites, the pairing rule."""
     keys = {}
@@ -68,18 +85,7 @@ def check_review(rep, found, insts, label):
            "%s: hw_bufs_used's root cause: plain writes from %s "
            "(wsm_alloc_tx_buffer) and %s (wsm_release_tx_buffer): make it "
            "atomic" % (label, BH, WORK), r.get("line", str(r)))
-    bad = []
-    for f in found:
-        if f["class"] != "lost-update":
-            continue
-        p = f["paths"]
-        if len(p) == 2 and p[0]["context"] == p[1]["context"] and (
-                p[0]["pid"] == p[1]["pid"] or
-                p[0]["context"].startswith("work:")):
-            bad.append("%s: %s (pid %s) x2" % (f["counter"], p[0]["context"],
-                                               p[0]["pid"]))
-        if len(p) == 1 and "candidates" not in f:
-            bad.append("%s: no partner, no candidates" % f["counter"])
+    bad = pairing_problems(found)
     result(not bad, "%s: no lost update pairs two writes of one serial "
            "context; each names its partner or the window's candidates" %
            label, "; ".join(bad[:3]))
