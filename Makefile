@@ -71,6 +71,12 @@ tool: bpf
 unit:
 	$(MAKE) -C tools/bes2600-top all
 
+# The porting kit (tools/port/README.md): a patch for the vendor tree at
+# VENDOR, in build/port/, that the user reviews and applies.
+FLAVOUR ?= plain
+port:
+	tools/port/port.sh "$(VENDOR)" "$(FLAVOUR)" "$(CURDIR)/build/port"
+
 deps:
 	scripts/deps.sh
 
@@ -111,5 +117,5 @@ clean:
 	rm -rf build
 	$(MAKE) -C driver clean KVER=$(firstword $(KVERS)) 2>/dev/null || true
 
-.PHONY: all modules test-modules bpf tool unit deps demo check bench install dkms-src dkms-install \
+.PHONY: all modules test-modules bpf tool unit port deps demo check bench install dkms-src dkms-install \
 	dkms-uninstall clean

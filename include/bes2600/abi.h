@@ -17,6 +17,7 @@
 /* sdio_rx_work_queue's "reason" field. */
 #define BES2600_RX_WORK_IRQ		0
 #define BES2600_RX_WORK_BH_REDISPATCH	1
+#define BES2600_RX_WORK_TX		2	/* a kick after a TX transfer */
 
 /* pending_count_timer's "action" field. */
 #define BES2600_PENDING_TIMER_DEL	0

@@ -112,7 +112,8 @@ TRACE_EVENT(sdio_rx_work_queue,
 	TP_printk("hw=%p reason=%s queued=%u", __entry->hw,
 		  __print_symbolic(__entry->reason,
 				   { BES2600_RX_WORK_IRQ, "irq" },
-				   { BES2600_RX_WORK_BH_REDISPATCH, "bh" }),
+				   { BES2600_RX_WORK_BH_REDISPATCH, "bh" },
+				   { BES2600_RX_WORK_TX, "tx" }),
 		  __entry->queued)
 );
 
