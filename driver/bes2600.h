@@ -126,13 +126,22 @@ struct bes2600_common {
 	struct bes2600_ctr wsm_tx_pending[2];
 	bool atomic_counters;		/* counters=atomic */
 	bool rx_direct;			/* rx_deliver=direct */
+	bool bh_kthread;		/* bh=kthread (else bh=work) */
 
 	struct {
 		int numInpChBufs;
 	} wsm_caps;
 
-	/* BH thread */
+	/*
+	 * The BH: the work item bes2600_bh_work on an ordered workqueue, as
+	 * in the vendor tree (bh=work), or a kthread, as in cw1200
+	 * (bh=kthread).  bh_running: started and not yet told to stop.
+	 */
 	struct task_struct *bh_thread;
+	struct workqueue_struct *bh_workqueue;
+	struct work_struct bh_work;
+	bool bh_running;
+	bool bh_term;
 	wait_queue_head_t bh_wq;	/* wakes the BH */
 	wait_queue_head_t bh_evt_wq;	/* hw_bufs_used reached 0 */
 	struct sk_buff_head tx_queue[BES2600_MAX_VIFS];

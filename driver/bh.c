@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The BH kthread and the TX-buffer accounting it shares with sdio_rx_work.
+ * The BH (a work item on an ordered workqueue, as in the vendor tree, or
+ * a kthread, as in cw1200) and the TX-buffer accounting it shares with
+ * sdio_rx_work.
  *
  * Writers of the three counters:
  *   TX submit (BH):     wsm_alloc_tx_buffer, the per-vif increment,
@@ -264,18 +266,23 @@ static bool bes2600_bh_has_work(struct bes2600_common *hw)
 	return skb_queue_len(&hw->rx_queue) || bes2600_bh_can_tx(hw);
 }
 
-static int bes2600_bh(void *arg)
+static bool bes2600_bh_should_stop(struct bes2600_common *hw)
 {
-	struct bes2600_common *hw = arg;
+	return hw->bh_kthread ? kthread_should_stop() : READ_ONCE(hw->bh_term);
+}
+
+/* The BH loop, in either shape: it runs until told to stop. */
+static void bes2600_bh_loop(struct bes2600_common *hw)
+{
 	struct sk_buff *skb;
 	int burst, i;
 	long ret;
 
-	while (!kthread_should_stop()) {
+	while (!bes2600_bh_should_stop(hw)) {
 		ret = wait_event_interruptible_timeout(hw->bh_wq,
 				bes2600_bh_has_work(hw) ||
-				kthread_should_stop(), BH_IDLE_TIMEOUT);
-		if (kthread_should_stop())
+				bes2600_bh_should_stop(hw), BH_IDLE_TIMEOUT);
+		if (bes2600_bh_should_stop(hw))
 			break;
 		/*
 		 * Nothing came while the chip holds our buffers: a confirm
@@ -305,7 +312,21 @@ static int bes2600_bh(void *arg)
 		/* A busy BH must not stall RCU-tasks (BPF attach waits). */
 		cond_resched_tasks_rcu_qs();
 	}
+}
+
+static int bes2600_bh(void *arg)
+{
+	bes2600_bh_loop(arg);
 	return 0;
+}
+
+/*
+ * As the vendor's: one work item that runs the loop for the whole life of
+ * the device, alone on its ordered workqueue.
+ */
+static void bes2600_bh_work(struct work_struct *work)
+{
+	bes2600_bh_loop(container_of(work, struct bes2600_common, bh_work));
 }
 
 void bes2600_bh_wakeup(struct bes2600_common *hw)
@@ -333,6 +354,18 @@ void bes2600_bh_init(struct bes2600_common *hw)
 
 int bes2600_bh_start(struct bes2600_common *hw)
 {
+	if (!hw->bh_kthread) {
+		hw->bh_workqueue = alloc_ordered_workqueue("bes2600_bh",
+							   WQ_MEM_RECLAIM |
+							   WQ_HIGHPRI);
+		if (!hw->bh_workqueue)
+			return -ENOMEM;
+		INIT_WORK(&hw->bh_work, bes2600_bh_work);
+		WRITE_ONCE(hw->bh_term, false);
+		queue_work(hw->bh_workqueue, &hw->bh_work);
+		hw->bh_running = true;
+		return 0;
+	}
 	hw->bh_thread = kthread_run(bes2600_bh, hw, "bes2600_bh");
 	if (IS_ERR(hw->bh_thread)) {
 		int err = PTR_ERR(hw->bh_thread);
@@ -340,14 +373,25 @@ int bes2600_bh_start(struct bes2600_common *hw)
 		hw->bh_thread = NULL;
 		return err;
 	}
+	hw->bh_running = true;
 	return 0;
 }
 
 void bes2600_bh_stop(struct bes2600_common *hw)
 {
-	if (hw->bh_thread)
+	if (!hw->bh_running)
+		return;
+	hw->bh_running = false;
+	if (hw->bh_kthread) {
 		kthread_stop(hw->bh_thread);
-	hw->bh_thread = NULL;
+		hw->bh_thread = NULL;
+		return;
+	}
+	WRITE_ONCE(hw->bh_term, true);
+	wake_up(&hw->bh_wq);
+	flush_work(&hw->bh_work);
+	destroy_workqueue(hw->bh_workqueue);
+	hw->bh_workqueue = NULL;
 }
 
 /* After the BH and sdio_rx_work are gone: nothing re-arms a timer now. */

@@ -66,9 +66,10 @@ static int stats_show(struct seq_file *m, void *v)
 	u64 runs_ps = lab_rate_milli(runs, ms);
 	u64 per1000 = rxp ? div64_u64(runs * 1000 * 1000, rxp) : 0;
 
-	seq_printf(m, "counters=%s rx_deliver=%s num_inp_ch_bufs=%d\n",
+	seq_printf(m, "counters=%s rx_deliver=%s num_inp_ch_bufs=%d bh=%s\n",
 		   hw->atomic_counters ? "atomic" : "plain",
-		   hw->rx_direct ? "direct" : "queue", hw->wsm_caps.numInpChBufs);
+		   hw->rx_direct ? "direct" : "queue", hw->wsm_caps.numInpChBufs,
+		   hw->bh_kthread ? "kthread" : "work");
 	seq_printf(m, "elapsed_ms=%llu\n", ms);
 #define LAB_STAT(name) \
 	seq_printf(m, #name "=%ld\n", atomic_long_read(&s->name))

@@ -24,6 +24,10 @@ static char *rx_deliver = "queue";
 module_param(rx_deliver, charp, 0444);
 MODULE_PARM_DESC(rx_deliver, "queue (rx_queue + BH) or direct (sdio_rx_work delivers, Patch C)");
 
+static char *bh = "work";
+module_param(bh, charp, 0444);
+MODULE_PARM_DESC(bh, "work (the BH as the work item bes2600_bh_work, as the vendor tree) or kthread (as cw1200)");
+
 static unsigned int race_window_ns;
 module_param(race_window_ns, uint, 0444);
 MODULE_PARM_DESC(race_window_ns, "gap between load and store of plain counter writes, 0.." __stringify(LAB_RACE_WINDOW_MAX_NS) " ns");
@@ -72,6 +76,14 @@ static int lab_parse_params(struct bes2600_common *hw)
 		       rx_deliver);
 		return -EINVAL;
 	}
+	if (sysfs_streq(bh, "work")) {
+		hw->bh_kthread = false;
+	} else if (sysfs_streq(bh, "kthread")) {
+		hw->bh_kthread = true;
+	} else {
+		pr_err("bh=%s is not valid: use work or kthread\n", bh);
+		return -EINVAL;
+	}
 	if (race_window_ns > LAB_RACE_WINDOW_MAX_NS) {
 		pr_err("race_window_ns=%u is too large: at most %u\n",
 		       race_window_ns, LAB_RACE_WINDOW_MAX_NS);
@@ -94,7 +106,7 @@ static void bes2600_lab_teardown(struct bes2600_common *hw)
 	for (i = 0; i < BES2600_MAX_VIFS; i++)
 		if (hw->vif[i].ndev)
 			netif_tx_disable(hw->vif[i].ndev);
-	if (hw->bh_thread &&
+	if (hw->bh_running &&
 	    !wait_event_timeout(hw->bh_evt_wq,
 				!bes2600_ctr_read(&hw->hw_bufs_used), HZ))
 		pr_info("unloading with hw_bufs_used=%d\n",
@@ -136,10 +148,10 @@ static int __init bes2600_lab_init(void)
 		goto bh;
 	bes2600_debugfs_init(hw);
 	lab_hw = hw;
-	pr_info("loaded: counters=%s rx_deliver=%s race_window_ns=%u numInpChBufs=%d\n",
+	pr_info("loaded: counters=%s rx_deliver=%s race_window_ns=%u numInpChBufs=%d bh=%s\n",
 		hw->atomic_counters ? "atomic" : "plain",
 		hw->rx_direct ? "direct" : "queue", race_window_ns,
-		hw->wsm_caps.numInpChBufs);
+		hw->wsm_caps.numInpChBufs, hw->bh_kthread ? "kthread" : "work");
 	return 0;
 
 bh:

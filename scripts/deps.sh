@@ -11,6 +11,7 @@ PKGS=(
 	clang llvm libbpf-dev bpftool bpftrace pahole libelf-dev zlib1g-dev
 	libcmocka-dev libncurses-dev
 	iproute2 iputils-ping netcat-openbsd iperf3 tmux python3-minimal
+	coccinelle git
 )
 
 missing=()

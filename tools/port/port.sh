@@ -115,8 +115,10 @@ fi
 mkdir -p "$OUT"
 PATCH=$OUT/bes2600-port-$FLAVOUR.patch
 TABLE=$OUT/bes2600-port-$FLAVOUR.sites
-(cd "$WORK" && diff -ruNp a b) >"$WORK/patch" || [ $? = 1 ] ||
+# No timestamps in the headers: the same tree gives the same patch.
+(cd "$WORK" && diff -ruNp a b) >"$WORK/diff" || [ $? = 1 ] ||
 	die "diff failed"
+sed -E 's/^((---|\+\+\+) [^\t]*)\t.*$/\1/' "$WORK/diff" >"$WORK/patch"
 python3 "$KIT/sites.py" table "$WORK/patch" "$WORK/a" >"$WORK/table"
 mv "$WORK/patch" "$PATCH"
 mv "$WORK/table" "$TABLE"

@@ -68,6 +68,10 @@ lab_unload
 audit_run baseline baseline 0 baseline
 audit_run race patch-c 20000 patch-c --stacks --record "$OUT/patch-c.rec"
 audit_run race0 patch-c 0 patch-c-rw0
+# The cw1200 shape: the BH a kthread.
+lab_set_bh kthread
+audit_run race patch-c 20000 patch-c-kthread
+lab_set_bh work
 for i in 1 2 3 4 5; do
 	audit_run atomic-queue c-prep 20000 "c-prep-$i"
 	if [ "$i" = 1 ]; then
@@ -104,14 +108,14 @@ grep -q '^BASELINE' "$OUT/delta.txt" &&
 # md_row FILE COUNTER PATTERN: the counter's row matches.
 md_row() { grep -F "| \`$2\` |" "$1" | grep -q -- "$3"; }
 for c in 'hw_bufs_used' 'hw_bufs_used_vif[0]' 'wsm_tx_pending[0]'; do
-	md_row "$OUT/baseline-patch-c.md" "$c" '| kthread:bes2600_bh ([a-z_0-9, ]*) | kthread:bes2600_bh ([a-z_0-9, ]*); + work:sdio_rx_work ([a-z_0-9, ]*) | plain; 2 contexts, interleaved [0-9]* times | convert to atomic_t[;a-z0-9 ()]* |' &&
+	md_row "$OUT/baseline-patch-c.md" "$c" "| $LAB_BH_CTX ([a-z_0-9, ]*) | $LAB_BH_CTX ([a-z_0-9, ]*); + work:sdio_rx_work ([a-z_0-9, ]*) | plain; 2 contexts, interleaved [0-9]* times | convert to atomic_t[;a-z0-9 ()]* |" &&
 		ok "delta table baseline -> patch-c: $c gains work:sdio_rx_work, plain: convert to atomic_t" ||
 		not_ok "delta table baseline -> patch-c: $c gains work:sdio_rx_work" "$(grep -F "\`$c\`" "$OUT/baseline-patch-c.md")"
 	md_row "$OUT/c-prep-c-v2.md" "$c" '+ work:sdio_rx_work ([a-z_0-9, ]*) | atomic; 2 contexts, interleaved [0-9]* times | OK: atomic' &&
 		ok "delta table c-prep -> c-v2: $c gains work:sdio_rx_work, atomic: OK" ||
 		not_ok "delta table c-prep -> c-v2: $c gains work:sdio_rx_work" "$(grep -F "\`$c\`" "$OUT/c-prep-c-v2.md")"
 done
-grep -q '^ROOT CAUSE hw_bufs_used: plain read-modify-writes from kthread:bes2600_bh (wsm_alloc_tx_buffer) and work:sdio_rx_work (wsm_release_tx_buffer); [0-9]* lost updates\?, drift [-+][0-9]*' "$OUT/patch-c.txt" &&
+grep -q "^ROOT CAUSE hw_bufs_used: plain read-modify-writes from .*$LAB_BH_CTX (wsm_alloc_tx_buffer).* work:sdio_rx_work (wsm_release_tx_buffer).*; [0-9]* lost updates\\?, drift [-+][0-9]*" "$OUT/patch-c.txt" &&
 	ok "patch-c: the report names hw_bufs_used's root cause on its second line" ||
 	not_ok "patch-c: the report names hw_bufs_used's root cause" "$(sed -n 2p "$OUT/patch-c.txt")"
 
@@ -122,7 +126,7 @@ grep -q '^ROOT CAUSE hw_bufs_used: plain read-modify-writes from kthread:bes2600
 rc=$?
 [ "$rc" = 1 ] &&
 	grep -A1 '^  hw_bufs_used work:sdio_rx_work wsm_release_tx_buffer \[bes2600_lab\] atomic$' "$OUT/compare.txt" | grep -q 'new: not in any run before' &&
-	grep -A1 '^  hw_bufs_used kthread:bes2600_bh wsm_release_tx_buffer \[bes2600_lab\] atomic$' "$OUT/compare.txt" | grep -q 'gone: in no run after' &&
+	grep -A1 "^  hw_bufs_used $LAB_BH_CTX wsm_release_tx_buffer \\[bes2600_lab\\] atomic\$" "$OUT/compare.txt" | grep -q 'gone: in no run after' &&
 	grep -q '^  MB/s .*\[.*\].* -> .*\[' "$OUT/compare.txt" &&
 	ok "compare: 3 c-prep runs -> 3 c-v2 runs: the release moved to sdio_rx_work, each figure with its spread" ||
 	not_ok "compare: 3 c-prep runs -> 3 c-v2 runs" "exit $rc: $(head -c 300 "$OUT/compare.txt")"

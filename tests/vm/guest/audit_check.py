@@ -8,10 +8,11 @@
 #
 # MODE: baseline | race | race0 | atomic-queue | atomic-direct
 import json
+import os
 import re
 import sys
 
-BH = "kthread:bes2600_bh"
+BH = os.environ.get("LAB_BH_CTX", "work:bes2600_bh_work")
 WORK = "work:sdio_rx_work"
 ERRORS = ("non-atomic-cross-context", "lost-update", "underflow", "overflow",
           "drift")

@@ -1,6 +1,7 @@
 #!/bin/bash
 # Kernel tests of the lab, run inside a guest by tests/run-tests.sh:
-# module parameters, the four variants under nc and generator load, every
+# module parameters, the four variants under nc and generator load (the BH
+# as a work item, and patch-c and c-v2 again with it as a kthread), every
 # trace event, the ground truth, dmesg, and unload/reload under traffic.
 # Prints TAP-style "ok N - ..." lines and one "RESULT ..." line per variant.
 set -u
@@ -33,20 +34,21 @@ bad_param counters=fast
 bad_param rx_deliver=sideways
 bad_param race_window_ns=abc
 bad_param race_window_ns=20000000
+bad_param bh=softirq
 
 # run_variant VARIANT RACE_NS
 run_variant() {
-	local v=$1 w=$2 tv=$SECONDS allow_warn=0 drift writes ms ev n
+	local v=$1 w=$2 tv=$SECONDS allow_warn=0 drift writes ms ev n lbl="$1 bh=$LAB_BH"
 	local traffic=pass mb tps warns
 	[ "$v" = patch-c ] && allow_warn=1
-	echo "# variant $v race_window_ns=$w"
+	echo "# variant $v race_window_ns=$w bh=$LAB_BH"
 	dmesg -C
 	if ! lab_load "$v" "$w"; then
-		not_ok "$v: module loads"
+		not_ok "$lbl: module loads"
 		return
 	fi
-	ok "$v: module loads"
-	check "$v: interfaces wired through the chip" lab_net_up
+	ok "$lbl: module loads"
+	check "$lbl: interfaces wired through the chip" lab_net_up
 	lab_trace_start
 	echo reset >"$LAB_DBG/stats"
 
@@ -56,16 +58,16 @@ run_variant() {
 		lab_generate 4000 1000 0 25 || traffic=wedged
 		lab_nc_transfer 262144 10 || traffic=wedged
 	else
-		check "$v: ping crosses the chip" lab_ping
+		check "$lbl: ping crosses the chip" lab_ping
 		if lab_nc_transfer 524288 60; then
-			ok "$v: nc moves 512 KiB intact from beslab0 to beslab1"
+			ok "$lbl: nc moves 512 KiB intact from beslab0 to beslab1"
 		else
-			not_ok "$v: nc moves 512 KiB intact" && traffic=fail
+			not_ok "$lbl: nc moves 512 KiB intact" && traffic=fail
 		fi
 		if lab_generate 4000 1000 0 60; then
-			ok "$v: generator frames all come back (4000 x 1000 B)"
+			ok "$lbl: generator frames all come back (4000 x 1000 B)"
 		else
-			not_ok "$v: generator frames all come back" \
+			not_ok "$lbl: generator frames all come back" \
 				"$(cat "$LAB_DBG/generator")" && traffic=fail
 		fi
 	fi
@@ -76,24 +78,24 @@ run_variant() {
 	for ev in $EVENTS; do
 		n=$(lab_trace_counts | awk -v e="$ev" '$2 == e { print $1 }')
 		if [ "${n:-0}" -gt 0 ]; then
-			ok "$v: event bes2600:$ev fired ($n)"
+			ok "$lbl: event bes2600:$ev fired ($n)"
 		else
-			not_ok "$v: event bes2600:$ev fired"
+			not_ok "$lbl: event bes2600:$ev fired"
 		fi
 	done
 
 	drift=$(lab_total_drift)
 	if [ "$v" = patch-c ] && [ "$w" != 0 ]; then
 		if [ "$drift" -gt 0 ]; then
-			ok "$v: plain counters drift from their intended sums ($drift)"
+			ok "$lbl: plain counters drift from their intended sums ($drift)"
 		else
-			not_ok "$v: plain counters drift" "$(lab_truth)"
+			not_ok "$lbl: plain counters drift" "$(lab_truth)"
 		fi
 	elif [ "$v" != patch-c ]; then
 		if [ "$drift" = 0 ]; then
-			ok "$v: ground truth drift is 0"
+			ok "$lbl: ground truth drift is 0"
 		else
-			not_ok "$v: ground truth drift is 0" "$(lab_truth | tr '\n' ';')"
+			not_ok "$lbl: ground truth drift is 0" "$(lab_truth | tr '\n' ';')"
 		fi
 	fi
 	lab_truth | sed 's/^/# /'
@@ -106,18 +108,18 @@ run_variant() {
 	tps=$(awk -v w="$writes" -v ms="$ms" 'BEGIN { printf "%.0f", ms ? w * 1000 / ms : 0 }')
 
 	if lab_unload; then
-		ok "$v: rmmod"
+		ok "$lbl: rmmod"
 	else
-		not_ok "$v: rmmod"
+		not_ok "$lbl: rmmod"
 	fi
 	warns=$(dmesg | grep -c 'WARNING:')
 	problems=$(lab_dmesg_problems "$allow_warn")
 	if [ -z "$problems" ]; then
-		ok "$v: dmesg has no BUG, Oops, hung task, leak or unexpected WARNING"
+		ok "$lbl: dmesg has no BUG, Oops, hung task, leak or unexpected WARNING"
 	else
-		not_ok "$v: dmesg clean" "$(echo "$problems" | head -3 | tr '\n' ';')"
+		not_ok "$lbl: dmesg clean" "$(echo "$problems" | head -3 | tr '\n' ';')"
 	fi
-	echo "RESULT kernel=$KVER variant=$v race_window_ns=$w mb=$mb transitions_per_s=$tps drift=$drift warnings=$warns traffic=$traffic seconds=$((SECONDS - tv))"
+	echo "RESULT kernel=$KVER variant=$v bh=$LAB_BH race_window_ns=$w mb=$mb transitions_per_s=$tps drift=$drift warnings=$warns traffic=$traffic seconds=$((SECONDS - tv))"
 }
 
 run_variant baseline "$RACE_NS"
@@ -125,6 +127,11 @@ run_variant patch-c "$RACE_NS"
 run_variant patch-c 0
 run_variant c-prep "$RACE_NS"
 run_variant c-v2 "$RACE_NS"
+# The cw1200 shape of the BH, a kthread: the race and its fix again.
+lab_set_bh kthread
+run_variant patch-c "$RACE_NS"
+run_variant c-v2 "$RACE_NS"
+lab_set_bh work
 
 # Unload while the generator and nc run, then reload and move traffic.
 echo "# unload under traffic"

@@ -36,12 +36,30 @@ lab_variant_params() {
 	esac
 }
 
+# The BH's shape (bh=work, the vendor's, by default; LAB_BH=kthread for
+# cw1200's) and the context name the tools give it.
+LAB_BH=${LAB_BH:-work}
+lab_bh_ctx() {
+	case $LAB_BH in
+	kthread) echo "kthread:bes2600_bh" ;;
+	*) echo "work:bes2600_bh_work" ;;
+	esac
+}
+LAB_BH_CTX=$(lab_bh_ctx)
+export LAB_BH LAB_BH_CTX
+# lab_set_bh work|kthread: the shape of the next loads.
+lab_set_bh() {
+	LAB_BH=$1
+	LAB_BH_CTX=$(lab_bh_ctx)
+	export LAB_BH LAB_BH_CTX
+}
+
 # lab_load VARIANT [RACE_WINDOW_NS]
 lab_load() {
 	local params
 	params=$(lab_variant_params "$1") || return 2
 	# shellcheck disable=SC2086
-	insmod "$LAB_KO" $params race_window_ns="${2:-0}"
+	insmod "$LAB_KO" $params race_window_ns="${2:-0}" bh="$LAB_BH"
 }
 
 lab_unload() {
