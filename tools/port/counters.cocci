@@ -31,6 +31,21 @@ type T;
 + (x - C)
   ...>
 
+// C-prep: what the release found (the last buffer back) is acted on
+// (waking the waiters, leaving the busy state) only after an acquire on
+// that control dependency, pairing with the release of the decrement
+// (Documentation/atomic_t.txt; the plan's risk 1).
+@release_acquire depends on atomic@
+identifier release.x;
+expression release.C;
+statement list SL;
+@@
+  if (!(x - C)) {
++	/* C-prep: acquire on the release's control dependency first. */
++	smp_acquire__after_ctrl_dep();
+	SL
+  }
+
 // A decrement of hw_bufs_used_vif[] re-read right after: the re-reads use the
 // value the write returned.
 @reread_hw_bufs_used_vif@
