@@ -278,6 +278,23 @@ static void dump_flight(struct top *t, const char *why)
 	set_message(t, "%s", msg);
 }
 
+/*
+ * The symbols of this load of the driver: a dashboard started before it,
+ * or re-attached after a reload, would name its call sites from a table
+ * read when the module was elsewhere or absent.
+ */
+static void reload_symbols(struct top *t)
+{
+	struct symtab *fresh = symtab_new();
+
+	if (fresh && symtab_load_kallsyms(fresh, "/proc/kallsyms") >= 0) {
+		symtab_free(t->syms);
+		t->syms = fresh;
+	} else {
+		symtab_free(fresh);
+	}
+}
+
 static int try_attach(struct top *t, char *why, size_t len)
 {
 	/*
@@ -310,6 +327,7 @@ static int try_attach(struct top *t, char *why, size_t len)
 	}
 	t->attach_ns = now_ns();
 	t->dumped = false;
+	reload_symbols(t);
 	read_variant(t->driver, t->variant, sizeof(t->variant));
 	t->v.capacity = t->o.capacity;
 	t->v.mode = bpf_session_attach_mode(t->s);

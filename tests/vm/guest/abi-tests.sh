@@ -66,6 +66,21 @@ print(" ".join("%s=%d" % (k if "[" in k else k + "[0]", v["writes"]) for k, v in
 	else
 		not_ok "$label: the dashboard names $v's counters and counts every write" "dashboard '$got', truth '$want'"
 	fi
+	# Its writers carry the names of this load of the module.
+	sites=$(grep -h '"writers"' "$OUT/$label.jsonl" | $PY -c '
+import json, sys
+s = set()
+for line in sys.stdin:
+    for w in json.loads(line)["writers"]:
+        s.add("%s %s" % (w["context"], w["call_site"].split("+")[0] + " " + w["call_site"].split(" ")[-1]))
+print("; ".join(sorted(s)))')
+	if echo "$sites" | grep -q "kthread:abi_src_tx abi_tx_alloc \[$v\]" &&
+		echo "$sites" | grep -q "work:abi_src_work abi_rx_release \[$v\]" &&
+		! echo "$sites" | tr ';' '\n' | grep -qv "\[$v\]"; then
+		ok "$label: the dashboard, started first, names the writers' contexts and call sites in $v ($sites)"
+	else
+		not_ok "$label: the dashboard names the writers' call sites in $v" "$sites"
+	fi
 	rmmod "$v"
 }
 
