@@ -221,7 +221,7 @@ static int draw_writers(int y, int rows, const struct dash *d,
 	     v->filter[0] ? ", filter: " : "", v->filter);
 	title(y++, "WRITERS");
 	attron(A_UNDERLINE);
-	line(y++, "%-19s %-18s %-28s %-6s %5s", "COUNTER", "CONTEXT",
+	line(y++, "%-19s %-20s %-26s %-6s %5s", "COUNTER", "CONTEXT",
 	     "CALL SITE", "KIND", "/S");
 	attroff(A_UNDERLINE);
 	for (i = 0; i < d->nwriters && shown < rows; i++) {
@@ -232,7 +232,7 @@ static int draw_writers(int y, int rows, const struct dash *d,
 		/* The module is the same on every row: left out here. */
 		snprintf(site, sizeof(site), "%s", w[i].site);
 		site[strcspn(site, " ")] = '\0';
-		line(y++, "%-19.19s %-18.18s %-28.28s %-6s %5.0f",
+		line(y++, "%-19.19s %-20.20s %-26.26s %-6s %5.0f",
 			 w[i].counter, w[i].context, site,
 			 w[i].atomic ? "atomic" : "plain", w[i].per_s);
 		shown++;

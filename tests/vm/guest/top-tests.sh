@@ -137,7 +137,7 @@ for variant in patch-c c-v2; do
 	screen "$variant"
 	s=$OUT/screen-$variant.txt
 	check "top ($variant): writers table shows $LAB_BH_CTX" \
-		grep -q "^hw_bufs_used  *${LAB_BH_CTX:0:18}" "$s"
+		grep -q "^hw_bufs_used  *${LAB_BH_CTX:0:20}" "$s"
 	check "top ($variant): counters hw_bufs_used and wsm_tx_pending[0] shown" \
 		grep -q "^hw_bufs_used .*/16" "$s"
 	check "top ($variant): sdio_rx_work figures shown" grep -q "runs/s" "$s"
