@@ -316,6 +316,7 @@ static int try_attach(struct top *t, char *why, size_t len)
 	if (r)
 		return r;
 	snprintf(t->driver, sizeof(t->driver), "%s", ev.driver);
+	reload_symbols(t);
 	if (reset_model(t)) {
 		snprintf(why, len, "out of memory");
 		return -1;
@@ -327,7 +328,6 @@ static int try_attach(struct top *t, char *why, size_t len)
 	}
 	t->attach_ns = now_ns();
 	t->dumped = false;
-	reload_symbols(t);
 	read_variant(t->driver, t->variant, sizeof(t->variant));
 	t->v.capacity = t->o.capacity;
 	t->v.mode = bpf_session_attach_mode(t->s);
@@ -584,7 +584,7 @@ int top_main(int argc, char **argv)
 		goto out;
 	}
 	t->flight_on = t->o.flight_s > 0;
-	symtab_load_kallsyms(t->syms, "/proc/kallsyms");
+	/* The symbols are read at each attach (reload_symbols()). */
 	if (!uname(&u))
 		snprintf(t->kernel, sizeof(t->kernel), "%.63s", u.release);
 	t->v.kernel = t->kernel;
