@@ -111,6 +111,16 @@ rc=$?
 [ "$rc" = 2 ] && grep -q "\-\-driver nosuch: no loaded module" "$OUT/x.err" &&
 	ok "--driver naming no module exits 2" ||
 	not_ok "--driver naming no module exits 2" "exit $rc: $(head -c 200 "$OUT/x.err")"
+"$TOP" -b -n 1 --driver abi_v1 >"$OUT/x.out" 2>"$OUT/x.err"
+rc=$?
+[ "$rc" = 2 ] && grep -q "abi_ctr, loaded later, defines it too" "$OUT/x.err" &&
+	ok "two modules: the dashboard's --driver for the older one exits 2 and says why" ||
+	not_ok "two modules: the dashboard's --driver for the older one exits 2" "exit $rc: $(head -c 200 "$OUT/x.err")"
+"$TOP" -b -n 1 --jsonl --driver abi_ctr >"$OUT/x.out" 2>"$OUT/x.err"
+rc=$?
+[ "$rc" = 0 ] && grep -q "attached to abi_ctr" "$OUT/x.err" && [ "$(wc -l <"$OUT/x.out")" = 1 ] &&
+	ok "two modules: the dashboard's --driver abi_ctr attaches to it" ||
+	not_ok "two modules: the dashboard's --driver abi_ctr attaches to it" "exit $rc: $(head -c 200 "$OUT/x.err")"
 rmmod abi_ctr abi_v1
 
 # 3. The dashboard on each variant.
