@@ -186,6 +186,15 @@ static void test_delta_table(void **state)
 	json_free(j);
 	synth_out_free(&o);
 
+	/* Several baselines (the plan's N runs): compared, and one table. */
+	assert_int_equal(synth_audit(&o, "--replay", cur.path, "--baseline",
+				     base_json, "--baseline", base_json, NULL),
+			 AUDIT_FINDINGS);
+	assert_non_null(strstr(o.out, "COMPARE baseline (2 runs) -> now (1 run)"));
+	assert_non_null(strstr(o.out, "new: not in any run before"));
+	assert_non_null(strstr(o.out, "before -> now"));
+	synth_out_free(&o);
+
 	/* C v2: the same move with atomic counters. */
 	stream(&at, WORK, true, false);
 	j = synth_replay_json(&at, &o, "--baseline", base_json, NULL);
