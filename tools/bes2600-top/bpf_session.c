@@ -125,8 +125,10 @@ struct bpf_session *bpf_session_open(const struct bpf_session_opts *o,
 	s->opts = *o;
 	verbose_libbpf = o->verbose;
 	libbpf_set_print(libbpf_print);
-	if (driver_events_probe(&s->ev, o->driver, NULL, err->msg,
-				sizeof(err->msg)))
+	if (o->events)
+		s->ev = *o->events;
+	else if (driver_events_probe(&s->ev, o->driver, NULL, err->msg,
+				     sizeof(err->msg)))
 		goto fail;
 	snprintf(s->driver, sizeof(s->driver), "%s", s->ev.driver);
 	s->mode = s->ev.tp_btf ? "tp_btf" : "raw_tp";

@@ -28,6 +28,8 @@ struct bpf_session_opts {
 	bool stacks;		/* kernel stack ids in records */
 	bool verbose;		/* libbpf's messages to stderr */
 	const char *driver;	/* --driver: the module to audit, or NULL */
+	/* What the caller found of the driver already, or NULL: probe it. */
+	const struct driver_events *events;
 	/* Called for each record, in ring order (not time order). */
 	void (*on_event)(void *ctx, const struct bes2600_event *e);
 	void *ctx;

@@ -111,35 +111,37 @@ static int read_kallsyms(const char *path, char (*mods)[DRV_NAME_LEN],
 	return 0;
 }
 
-/* The prototype's arguments, less the tracing __data pointer; or -1. */
-static int btf_fields(const char *btf_dir, const char *module,
-		      const char *event)
+/* The driver module's BTF on the kernel's, or NULL; the caller frees both. */
+static struct btf *module_btf(const char *btf_dir, const char *module,
+			      struct btf **base)
 {
-	char path[256], name[128];
-	struct btf *base, *btf;
-	const struct btf_type *t;
-	int id, n = -1;
+	char path[256];
 
 	snprintf(path, sizeof(path), "%s/vmlinux", btf_dir);
-	base = btf__parse_raw(path);
-	if (!base)
-		return -1;
+	*base = btf__parse_raw(path);
+	if (!*base)
+		return NULL;
 	snprintf(path, sizeof(path), "%s/%s", btf_dir, module);
-	btf = btf__parse_raw_split(path, base);
+	return btf__parse_raw_split(path, *base);
+}
+
+/* The prototype's arguments, less the tracing __data pointer; or -1. */
+static int btf_fields(const struct btf *btf, const char *event)
+{
+	const struct btf_type *t;
+	char name[128];
+	int id;
+
 	if (!btf)
-		goto out;
+		return -1;
 	snprintf(name, sizeof(name), "btf_trace_%s", event);
 	id = btf__find_by_name_kind(btf, name, BTF_KIND_TYPEDEF);
 	t = id > 0 ? btf__type_by_id(btf, id) : NULL;
 	t = t ? btf__type_by_id(btf, t->type) : NULL;
 	if (t && btf_is_ptr(t))
 		t = btf__type_by_id(btf, t->type);
-	if (t && btf_is_func_proto(t) && btf_vlen(t) > 0)
-		n = btf_vlen(t) - 1;
-	btf__free(btf);
-out:
-	btf__free(base);
-	return n;
+	return t && btf_is_func_proto(t) && btf_vlen(t) > 0 ?
+	       btf_vlen(t) - 1 : -1;
 }
 
 /*
@@ -183,7 +185,7 @@ static int format_fields(const char *dir, enum drv_event e, char *note,
 }
 
 static void decide(struct driver_events *d, enum drv_event e,
-		   const struct drv_paths *p)
+		   const struct drv_paths *p, const struct btf *btf)
 {
 	struct drv_event_info *v = &d->ev[e];
 	const struct abi_event *a = &abi[e];
@@ -195,7 +197,7 @@ static void decide(struct driver_events *d, enum drv_event e,
 	 * shows the first): then only BTF, or the first version, is safe.
 	 */
 	fmt = v->shared ? -1 : format_fields(p->tracefs, e, bad, sizeof(bad));
-	v->fields = d->btf ? btf_fields(p->btf_dir, v->module, a->name) : -1;
+	v->fields = btf_fields(btf, a->name);
 	v->source = v->fields >= 0 ? "btf" : fmt >= 0 ? "tracefs" : "none";
 	if (v->fields < 0)
 		v->fields = fmt;
@@ -233,6 +235,7 @@ int driver_events_probe(struct driver_events *d, const char *want,
 	};
 	unsigned int defines[DRV_MAX_MODULES * 32] = { 0 };
 	char mods[DRV_MAX_MODULES * 32][DRV_NAME_LEN];
+	struct btf *base = NULL, *btf = NULL;
 	char path[320];
 	int nmods, m, e, w = -1;
 	FILE *f;
@@ -262,7 +265,7 @@ int driver_events_probe(struct driver_events *d, const char *want,
 				 "%.63s", mods[m]);
 		/* The newest module with a counter event, unless one is named. */
 		if (want ? !strcmp(want, mods[m]) :
-			   w < 0 && (defines[m] & 7))
+			   w < 0 && (defines[m] & DRV_COUNTER_EVENTS))
 			w = m;
 	}
 	if (!d->nmodules) {
@@ -283,6 +286,9 @@ int driver_events_probe(struct driver_events *d, const char *want,
 	d->btf = f != NULL;
 	if (f)
 		fclose(f);
+	/* Parsed once for every event (the kernel's BTF alone is megabytes). */
+	if (d->btf)
+		btf = module_btf(p.btf_dir, d->driver, &base);
 	for (e = 0; e < DRV_NR_EVENTS; e++) {
 		struct drv_event_info *v = &d->ev[e];
 
@@ -306,12 +312,14 @@ int driver_events_probe(struct driver_events *d, const char *want,
 		for (m = w + 1; m < nmods; m++)
 			if (defines[m] & 1u << e)
 				v->shared = true;
-		decide(d, e, &p);
+		decide(d, e, &p, btf);
 	}
 	d->tp_btf = d->btf;
 	for (e = 0; e < DRV_NR_EVENTS; e++)
 		if (d->ev[e].attach && d->ev[e].shared)
 			d->tp_btf = false;
+	btf__free(btf);
+	btf__free(base);
 	if (!driver_events_counters(d)) {
 		snprintf(err, len, "%s has no usable bes2600 counter event: %s",
 			 d->driver, d->ev[DRV_HW_BUFS_USED].note);

@@ -27,6 +27,11 @@ enum drv_event {
 	DRV_NR_EVENTS,
 };
 
+/* The three counter events, as bits (1 << event). */
+#define DRV_COUNTER_EVENTS \
+	(1u << DRV_HW_BUFS_USED | 1u << DRV_HW_BUFS_USED_VIF | \
+	 1u << DRV_WSM_TX_PENDING)
+
 #define DRV_MAX_MODULES 8
 #define DRV_NAME_LEN 64
 

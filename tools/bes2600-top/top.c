@@ -321,6 +321,7 @@ static int try_attach(struct top *t, char *why, size_t len)
 		snprintf(why, len, "out of memory");
 		return -1;
 	}
+	so.events = &ev;
 	t->s = bpf_session_open(&so, &err);
 	if (!t->s) {
 		snprintf(why, len, "%s", err.msg);
