@@ -1,5 +1,7 @@
 # bes2600 lab and bes2600-top.
 #   make            build the lab module for every kernel with headers
+#   make ARCH=arm64 the same for Debian's arm64 kernel, cross-compiled from
+#                   Debian's arm64 packages (docs/arm64.md)
 #   make demo       install what is missing, boot the lab, show the race
 #   make check      install what is missing, build, run every test
 #   make bench      bes2600-top's cost and memory figures
@@ -9,8 +11,36 @@ PREFIX ?= /usr/local
 PACKAGE := bes2600-lab
 VERSION := $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' dkms.conf)
 
+HOST_ARCH := $(shell uname -m | sed 's/x86_64/x86/; s/aarch64/arm64/')
+ARCH ?= $(HOST_ARCH)
+
+ifeq ($(ARCH),$(HOST_ARCH))
 # Kernels whose headers are installed, or the ones given: KVERS="a b".
 KVERS ?= $(notdir $(patsubst %/build,%,$(wildcard /lib/modules/*/build)))
+KDIR_OF = /lib/modules/$(1)/build
+BPF_OUT := build/bpf
+VMLINUX_BTF ?= /sys/kernel/btf/vmlinux
+TOOL_VARS :=
+else ifeq ($(ARCH),arm64)
+# Cross build: headers, BTF and libraries from the arm64 kit, assembled
+# first (from Debian's archive, kept in ~/.cache) unless only cleaning.
+ARM64_KIT := $(shell scripts/arm64-kit.sh --dir)
+ifneq ($(filter-out clean,$(or $(MAKECMDGOALS),all)),)
+ifneq ($(shell scripts/arm64-kit.sh >&2 && echo ok),ok)
+$(error the arm64 kit could not be assembled)
+endif
+endif
+KVERS ?= $(notdir $(wildcard $(ARM64_KIT)/kdir/*))
+KDIR_OF = $(ARM64_KIT)/kdir/$(1)
+BPF_OUT := build/arm64/bpf
+VMLINUX_BTF ?= $(ARM64_KIT)/kdir/$(lastword $(sort $(KVERS)))/vmlinux
+CROSS_CC := aarch64-linux-gnu-gcc --sysroot=$(ARM64_KIT)/root
+TOOL_VARS := OUTPUT=$(CURDIR)/build/arm64/bes2600-top \
+	UNIT_OUT=$(CURDIR)/build/arm64/unit BPF_OUT=$(CURDIR)/$(BPF_OUT) \
+	CC="$(CROSS_CC)" AR=aarch64-linux-gnu-ar
+else
+$(error ARCH=$(ARCH): this machine builds for $(HOST_ARCH) and arm64 only)
+endif
 MODULES := $(foreach k,$(KVERS),build/$(k)/driver/bes2600_lab.ko)
 DRIVER_SRC := $(wildcard driver/*.c driver/*.h driver/Kbuild driver/Makefile) \
 	$(wildcard include/*/*.h include/*/*/*.h)
@@ -29,16 +59,13 @@ build/%/abi-src/abi_v1.ko: $(wildcard tests/abi-src/*)
 	rm -rf build/$*/abi-src
 	mkdir -p build/$*
 	cp -r tests/abi-src build/$*/abi-src
-	$(MAKE) -C build/$*/abi-src KVER=$*
+	$(MAKE) -C build/$*/abi-src KVER=$* KDIR=$(call KDIR_OF,$*)
 
-# bes2600-top: one CO-RE object for every kernel.  vmlinux.h comes from
-# the build machine's BTF (VMLINUX_BTF= another file to cross-build, e.g.
-# an arm64 kernel's, with ARCH=arm64).
-ARCH ?= $(shell uname -m | sed 's/x86_64/x86/; s/aarch64/arm64/')
-VMLINUX_BTF ?= /sys/kernel/btf/vmlinux
+# bes2600-top: one CO-RE object for every kernel of an architecture.
+# vmlinux.h comes from the build machine's BTF, or for ARCH=arm64 from the
+# BTF-only vmlinux Debian ships in the arm64 headers.
 CLANG ?= clang
 BPFTOOL ?= bpftool
-BPF_OUT := build/bpf
 
 $(BPF_OUT)/vmlinux.h:
 	mkdir -p $(BPF_OUT)
@@ -60,16 +87,16 @@ build/%/driver/bes2600_lab.ko: $(DRIVER_SRC)
 	rm -rf build/$*/driver build/$*/include
 	mkdir -p build/$*
 	cp -r driver include build/$*/
-	$(MAKE) -C build/$*/driver KVER=$*
+	$(MAKE) -C build/$*/driver KVER=$* KDIR=$(call KDIR_OF,$*)
 
 # bes2600-top itself, and the unit tests of its analysis (cmocka); the
 # tool's own Makefile knows its files.
 TOOL := build/bes2600-top/bes2600-top
 tool: bpf
-	$(MAKE) -C tools/bes2600-top bes2600-top
+	$(MAKE) -C tools/bes2600-top bes2600-top $(TOOL_VARS)
 
 unit:
-	$(MAKE) -C tools/bes2600-top all
+	$(MAKE) -C tools/bes2600-top all $(TOOL_VARS)
 
 # The porting kit (tools/port/README.md): a patch for the vendor tree at
 # VENDOR, in build/port/, that the user reviews and applies.
@@ -86,6 +113,7 @@ demo: deps
 
 check: deps
 	$(MAKE) all
+	$(MAKE) ARCH=arm64 all
 	tests/run-tests.sh
 
 # Figures, not tests: memory over 10 million events, CPU per event next to

@@ -25,10 +25,19 @@ mkdir -p /vmout /keep
 mount -t 9p -o trans=virtio,version=9p2000.L vmout /vmout ||
 	fail "cannot mount the output share"
 # The command's directory may sit under a path the guest covers with a
-# tmpfs (a clone in /tmp): hold it aside and put it back on top.
+# tmpfs (a clone in /tmp), or come from the host when the root is not the
+# host's (arm64): hold it aside and put it on top at the end.
 CWD=$(cat /vmout/cwd)
-case $CWD in
-/tmp/* | /run/* | /var/tmp/*) mount --bind "$H$CWD" /keep || fail "cannot hold $CWD" ;;
+SRC=$H
+if [ -e /vmout/cwd-from-host ]; then
+	mkdir -p /hostfs
+	mount -t 9p -o trans=virtio,version=9p2000.L,ro,cache=loose hostfs /hostfs ||
+		fail "cannot mount the host's root"
+	SRC=/hostfs
+fi
+case $SRC:$CWD in
+/hostfs:* | *:/tmp/* | *:/run/* | *:/var/tmp/*)
+	mount --bind "$SRC$CWD" /keep || fail "cannot hold $CWD" ;;
 *) CWD= ;;
 esac
 for d in proc sys dev; do
