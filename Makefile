@@ -45,8 +45,9 @@ MODULES := $(foreach k,$(KVERS),build/$(k)/driver/bes2600_lab.ko)
 DRIVER_SRC := $(wildcard driver/*.c driver/*.h driver/Kbuild driver/Makefile) \
 	$(wildcard include/*/*.h include/*/*/*.h)
 
-# The tests' second event source (tests/abi-src/): not the lab, a small
-# module in three variants of the tracepoint ABI.
+# The tests' other event sources (tests/abi-src/): not the lab, a small
+# module in three variants of the tracepoint ABI, and one that writes a
+# counter from every kind of context.
 ABI_SRC := $(foreach k,$(KVERS),build/$(k)/abi-src/abi_v1.ko)
 
 all: modules test-modules bpf tool unit
@@ -55,10 +56,11 @@ modules: $(MODULES)
 
 test-modules: $(ABI_SRC)
 
-build/%/abi-src/abi_v1.ko: $(wildcard tests/abi-src/*)
+build/%/abi-src/abi_v1.ko: $(wildcard tests/abi-src/*) $(wildcard include/*/*.h include/*/*/*.h)
 	rm -rf build/$*/abi-src
 	mkdir -p build/$*
 	cp -r tests/abi-src build/$*/abi-src
+	cp -r include build/$*/abi-src/include
 	$(MAKE) -C build/$*/abi-src KVER=$* KDIR=$(call KDIR_OF,$*)
 
 # bes2600-top: one CO-RE object for every kernel of an architecture.

@@ -36,8 +36,9 @@ MIRRORS=(
 # the cross builds link against.
 PKGS=(
 	linux-image-6.12-arm64 linux-headers-6.12-arm64
-	busybox-static bash coreutils util-linux kmod procps grep sed gawk
-	findutils iproute2 iputils-ping netcat-openbsd python3 tmux
+	busybox-static bash dash coreutils util-linux kmod procps grep sed gawk
+	diffutils findutils debianutils ncurses-bin iproute2 iputils-ping
+	netcat-openbsd python3 tmux
 	bpftrace bpftool libbpf1 libelf1 zlib1g libncursesw6 libcmocka0
 	libc6-dev libbpf-dev libelf-dev zlib1g-dev libncurses-dev libcmocka-dev
 )
@@ -78,6 +79,12 @@ printf 'root:x:0:0:root:/root:/bin/bash\nnobody:x:65534:65534:nobody:/nonexisten
 printf 'root:x:0:\nnogroup:x:65534:\n' >"$R/etc/group"
 printf '127.0.0.1 localhost lab\n' >"$R/etc/hosts"
 mkdir -p "$R/root" "$R/sys/kernel/debug" "$R/sys/kernel/tracing" "$R/sys/fs/bpf"
+# The links update-alternatives and dash's postinst would make.
+for l in bin/sh:dash usr/bin/awk:gawk bin/nc:nc.openbsd; do
+	link=$R/${l%%:*}
+	[ -e "$link" ] || ln -s "${l#*:}" "$link"
+	[ -e "$link" ] || die "/${l%%:*} -> ${l#*:}: no such program unpacked"
+done
 [ -e "$R/usr/bin/python3" ] || die "python3 did not unpack"
 
 mkdir -p "$KIT/kdir.new"

@@ -103,7 +103,8 @@ static void test_root_cause_groups_findings(void **state)
 	expect_str(json_at(rc, 0), "action", "make it atomic (C-prep)");
 	assert_int_equal(json_num(json_get(json_at(rc, 0), "lost_updates"), 0),
 			 1);
-	assert_int_equal(json_num(json_get(json_at(rc, 0), "drift"), 0), -1);
+	assert_int_equal((long long)json_num(json_get(json_at(rc, 0), "drift"), 0),
+			 -1);
 	w = json_get(json_at(rc, 0), "writers");
 	assert_int_equal(json_len(w), 2);
 	expect_str(json_at(w, 0), "context", "kthread:bes2600_bh");

@@ -8,7 +8,7 @@ set -u
 dir=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=lib.sh
 . "$dir/lib.sh"
-TOP=${TOP:-$LAB_REPO/build/bes2600-top/bes2600-top}
+TOP=${TOP:-$LAB_TOP}
 SRC=$LAB_REPO/build/$(uname -r)/abi-src
 OUT=${VM_OUTDIR:-/tmp}/abi
 PY=/usr/bin/python3

@@ -1,9 +1,16 @@
 #!/bin/bash
 # Everything that runs inside one boot of a test kernel, in order, each
-# part timed.  The host counts the TAP lines of the output.
+# part timed.  The host counts the TAP lines of the output.  On arm64 the
+# parts run their core subset (LAB_SUBSET=core, lib.sh) and the unit
+# tests run too, cross-built for arm64.
 set -u
 dir=$(dirname "$0")
-for part in lab-tests.sh audit-tests.sh abi-tests.sh top-tests.sh oneliners-tests.sh; do
+parts="lab-tests.sh audit-tests.sh abi-tests.sh ctx-tests.sh top-tests.sh oneliners-tests.sh"
+if [ "$(uname -m)" = aarch64 ]; then
+	export LAB_SUBSET=${LAB_SUBSET:-core}
+	parts="unit-tests.sh lab-tests.sh audit-tests.sh ctx-tests.sh top-tests.sh oneliners-tests.sh"
+fi
+for part in $parts; do
 	s=$SECONDS
 	"$dir/$part"
 	echo "# part $part on $(uname -r): $((SECONDS - s)) s"

@@ -8,7 +8,7 @@
 set -u
 # shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
-TOP=$LAB_REPO/build/bes2600-top/bes2600-top
+TOP=$LAB_TOP
 OUT=${VM_OUTDIR:-/tmp}/demo
 mkdir -p "$OUT"
 STRESS='. tests/vm/guest/lib.sh

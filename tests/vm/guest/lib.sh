@@ -5,6 +5,17 @@
 
 LAB_REPO=${LAB_REPO:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)}
 LAB_KO=${LAB_KO:-$LAB_REPO/build/$(uname -r)/driver/bes2600_lab.ko}
+# bes2600-top for this machine: in an arm64 guest, the cross-built one.
+if [ "$(uname -m)" = aarch64 ] && [ -x "$LAB_REPO/build/arm64/bes2600-top/bes2600-top" ]; then
+	LAB_TOP=${LAB_TOP:-$LAB_REPO/build/arm64/bes2600-top/bes2600-top}
+else
+	LAB_TOP=${LAB_TOP:-$LAB_REPO/build/bes2600-top/bes2600-top}
+fi
+# LAB_SUBSET=core: each part runs its core checks only (all.sh sets it on
+# arm64, whose emulation is about three times slower); all: everything.
+LAB_SUBSET=${LAB_SUBSET:-all}
+export LAB_SUBSET
+lab_full() { [ "$LAB_SUBSET" = all ]; }
 LAB_DBG=/sys/kernel/debug/bes2600_lab
 LAB_TRACING=/sys/kernel/tracing
 LAB_NS=labpeer

@@ -6,7 +6,7 @@ set -u
 dir=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=lib.sh
 . "$dir/lib.sh"
-TOP=${TOP:-$LAB_REPO/build/bes2600-top/bes2600-top}
+TOP=${TOP:-$LAB_TOP}
 OUT=${VM_OUTDIR:-/tmp}/top
 mkdir -p "$OUT"
 export TMUX_TMPDIR=/tmp
@@ -115,6 +115,13 @@ print(("ok" if ok else "not ok") +
       " - top --jsonl: sdio_rx_work %.1f runs, %.1f packets; the lab counted %d, %d; latencies measured: %s" %
       (runs, pkts, r1 - r0, p1 - p0, lat))
 EOF
+
+# The core subset (LAB_SUBSET=core): batch mode only.
+if ! lab_full; then
+	no_bpf_left && ok "top -b: no BPF program left attached" ||
+		not_ok "top -b: no BPF program left attached" "$(bpftool prog show | grep -c name)"
+	exit 0
+fi
 
 # 2. Full screen in tmux, patch-c then c-v2, under load.
 for variant in patch-c c-v2; do
