@@ -46,7 +46,7 @@ PKGS=(
 for c in mmdebstrap apt-cache apt-get dpkg-deb depmod; do
 	command -v "$c" >/dev/null || die "$c missing (scripts/deps.sh installs it)"
 done
-dpkg --print-foreign-architectures | grep -qx arm64 ||
+grep -qx arm64 <<<"$(dpkg --print-foreign-architectures)" ||
 	die "dpkg does not know arm64: dpkg --add-architecture arm64 && apt-get update (scripts/deps.sh does)"
 
 # What the archive offers now, for the stamp: the kernel's version and the

@@ -12,20 +12,34 @@ PKGS=(
 	libcmocka-dev libncurses-dev
 	iproute2 iputils-ping netcat-openbsd iperf3 tmux python3-minimal
 	coccinelle git
+	qemu-system-arm gcc-aarch64-linux-gnu mmdebstrap
 )
+
+# The arm64 kit (scripts/arm64-kit.sh) takes Debian's arm64 packages: dpkg
+# and apt must know the architecture.
+# (Outputs are read whole: grep -q closing a pipe early fails it under
+# pipefail.)
+arm64=yes
+if ! grep -qx arm64 <<<"$(dpkg --print-foreign-architectures)"; then
+	arm64=no
+elif ! grep -q 'Candidate: [0-9]' <<<"$(apt-cache policy linux-image-6.12-arm64:arm64 2>/dev/null)"; then
+	arm64=no
+fi
 
 missing=()
 for p in "${PKGS[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' ||
 		missing+=("$p")
 done
-[ ${#missing[@]} -eq 0 ] && exit 0
+[ ${#missing[@]} -eq 0 ] && [ "$arm64" = yes ] && exit 0
 
 if [ "$(id -u)" != 0 ]; then
-	echo "deps: missing packages: ${missing[*]}; run as root or install them" >&2
+	echo "deps: missing: packages '${missing[*]}', arm64 lists: $arm64; run as root or install them" >&2
 	exit 2
 fi
-echo "deps: installing ${missing[*]}"
+[ "$arm64" = yes ] || dpkg --add-architecture arm64
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -q
+[ ${#missing[@]} -eq 0 ] && exit 0
+echo "deps: installing ${missing[*]}"
 apt-get install -y -q --no-install-recommends "${missing[@]}"
