@@ -32,15 +32,17 @@ MIRRORS=(
 	"deb http://deb.debian.org/debian $SUITE-updates main"
 	"deb http://deb.debian.org/debian-security $SUITE-security main"
 )
-# The guest's userland (what tests/vm/guest/ runs), the kernel, and what
-# the cross builds link against.
+# The guest's userland (what tests/vm/guest/ runs), the kernel, what the
+# cross builds link against, and the tablet's native build tools
+# (docs/arm64.md, tested by tests/vm/guest/native-tests.sh).
 PKGS=(
 	linux-image-6.12-arm64 linux-headers-6.12-arm64
 	busybox-static bash dash coreutils util-linux kmod procps grep sed gawk
 	diffutils findutils debianutils ncurses-bin iproute2 iputils-ping
-	netcat-openbsd python3 tmux
+	netcat-openbsd python3 tmux tar
 	bpftrace bpftool libbpf1 libelf1 zlib1g libncursesw6 libcmocka0
 	libc6-dev libbpf-dev libelf-dev zlib1g-dev libncurses-dev libcmocka-dev
+	make gcc clang pahole dkms
 )
 
 for c in mmdebstrap apt-cache apt-get dpkg-deb depmod; do
@@ -52,10 +54,19 @@ grep -qx arm64 <<<"$(dpkg --print-foreign-architectures)" ||
 # What the archive offers now, for the stamp: the kernel's version and the
 # list itself.  A missing candidate means apt has no arm64 lists.
 versions() {
-	local out
+	local out all
 	out=$(apt-cache policy "${PKGS[@]/%/:arm64}" 2>/dev/null |
 		awk '/^[^ ]/ { p = $1; sub(/:$/, "", p) }
 		     /^ *Candidate:/ { print p, $2 }')
+	# Architecture: all packages (dkms) have no arm64 candidate.
+	all=$(awk '$2 == "(none)" { sub(/:arm64$/, "", $1); print $1 }' <<<"$out")
+	if [ -n "$all" ]; then
+		# shellcheck disable=SC2086
+		out=$(grep -v ' (none)$' <<<"$out"
+			apt-cache policy $all 2>/dev/null |
+				awk '/^[^ ]/ { p = $1; sub(/:$/, "", p) }
+				     /^ *Candidate:/ { print p, $2 }')
+	fi
 	[ "$(grep -vc ' (none)$' <<<"$out")" = "${#PKGS[@]}" ] ||
 		die "the archive lacks arm64 packages of: ${PKGS[*]} (apt-get update?)"
 	echo "$out"
@@ -80,7 +91,7 @@ printf 'root:x:0:\nnogroup:x:65534:\n' >"$R/etc/group"
 printf '127.0.0.1 localhost lab\n' >"$R/etc/hosts"
 mkdir -p "$R/root" "$R/sys/kernel/debug" "$R/sys/kernel/tracing" "$R/sys/fs/bpf"
 # The links update-alternatives and dash's postinst would make.
-for l in bin/sh:dash usr/bin/awk:gawk bin/nc:nc.openbsd; do
+for l in bin/sh:dash usr/bin/awk:gawk bin/nc:nc.openbsd usr/bin/cc:gcc; do
 	link=$R/${l%%:*}
 	[ -e "$link" ] || ln -s "${l#*:}" "$link"
 	[ -e "$link" ] || die "/${l%%:*} -> ${l#*:}: no such program unpacked"

@@ -8,7 +8,7 @@ dir=$(dirname "$0")
 parts="lab-tests.sh audit-tests.sh abi-tests.sh ctx-tests.sh top-tests.sh oneliners-tests.sh"
 if [ "$(uname -m)" = aarch64 ]; then
 	export LAB_SUBSET=${LAB_SUBSET:-core}
-	parts="unit-tests.sh lab-tests.sh audit-tests.sh ctx-tests.sh top-tests.sh oneliners-tests.sh"
+	parts="unit-tests.sh lab-tests.sh audit-tests.sh ctx-tests.sh top-tests.sh oneliners-tests.sh native-tests.sh"
 fi
 for part in $parts; do
 	s=$SECONDS
