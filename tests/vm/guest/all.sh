@@ -1,8 +1,8 @@
 #!/bin/bash
 # Everything that runs inside one boot of a test kernel, in order, each
 # part timed.  The host counts the TAP lines of the output.  On arm64 the
-# parts run their core subset (LAB_SUBSET=core, lib.sh) and the unit
-# tests run too, cross-built for arm64.
+# parts run their core subset (LAB_SUBSET=core, lib.sh), the unit tests
+# built for arm64 run too, and the tablet's native build is made.
 set -u
 dir=$(dirname "$0")
 parts="lab-tests.sh audit-tests.sh abi-tests.sh ctx-tests.sh top-tests.sh oneliners-tests.sh"
