@@ -22,6 +22,7 @@
 #include "compare.h"
 #include "delta.h"
 #include "json.h"
+#include "outfile.h"
 #include "record.h"
 #include "report.h"
 #include "suppress.h"
@@ -173,6 +174,46 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 	return 0;
 }
 
+/*
+ * An output that is an input, or another output, would destroy it: refuse
+ * before anything is opened for writing.  Files are compared by device
+ * and inode (path_same_file), so ./x and x, or a link, are one file.
+ */
+static int check_paths(FILE *err, const struct audit_opts *o)
+{
+	const char *out[3] = { o->json_path, o->delta_path, o->record_path };
+	static const char *const out_opt[3] = { "-o", "--delta-table", "--record" };
+	const char *in[3 + AUDIT_MAX_BASELINES] = {
+		o->replay_path, o->suppress_path, o->kallsyms_path,
+	};
+	const char *in_opt[3 + AUDIT_MAX_BASELINES] = {
+		"--replay", "--suppress", "--kallsyms",
+	};
+	size_t i, k, nin = 3;
+
+	for (i = 0; i < o->nbaselines; i++) {
+		in[nin] = o->baseline_path[i];
+		in_opt[nin++] = "--baseline";
+	}
+	for (i = 0; i < 3; i++) {
+		if (!out[i])
+			continue;
+		for (k = i + 1; k < 3; k++)
+			if (out[k] && path_same_file(out[i], out[k])) {
+				warn(err, "bad arguments: %s and %s name the same file (%s)",
+				     out_opt[i], out_opt[k], out[i]);
+				return -1;
+			}
+		for (k = 0; k < nin; k++)
+			if (in[k] && path_same_file(out[i], in[k])) {
+				warn(err, "bad arguments: %s %s is the %s input: it would be overwritten",
+				     out_opt[i], out[i], in_opt[k]);
+				return -1;
+			}
+	}
+	return 0;
+}
+
 static int check_options(FILE *err, const struct audit_opts *o)
 {
 	if (o->replay_path && o->command) {
@@ -187,22 +228,7 @@ static int check_options(FILE *err, const struct audit_opts *o)
 		warn(err, "bad arguments: --stacks applies to a live audit; a replay shows the stacks its record holds");
 		return -1;
 	}
-	if (o->record_path && o->replay_path &&
-	    !strcmp(o->record_path, o->replay_path)) {
-		warn(err, "bad arguments: --record and --replay name the same file");
-		return -1;
-	}
-	if (o->delta_path && o->json_path &&
-	    !strcmp(o->delta_path, o->json_path)) {
-		warn(err, "bad arguments: -o and --delta-table name the same file");
-		return -1;
-	}
-	if (o->json_path && o->record_path &&
-	    !strcmp(o->json_path, o->record_path)) {
-		warn(err, "bad arguments: -o and --record name the same file");
-		return -1;
-	}
-	return 0;
+	return check_paths(err, o);
 }
 
 /* Weak: a build without live.c can still --replay. */
@@ -322,7 +348,7 @@ int audit_cli(int argc, char **argv, FILE *out, FILE *err)
 	struct report_meta meta;
 	char cmd[512], why[256];
 	char *prog = argv[0];
-	FILE *json = NULL, *md = NULL;
+	struct outfile json = { 0 }, md = { 0 };
 	int ret = AUDIT_FAILED;
 	size_t i;
 
@@ -339,27 +365,24 @@ int audit_cli(int argc, char **argv, FILE *out, FILE *err)
 		return AUDIT_FAILED;
 	runner_stop = 0;
 
-	/* Outputs first: fail before a long run, not after it. */
-	if (o.json_path) {
-		json = fopen(o.json_path, "we");
-		if (!json) {
-			warn(err, "cannot write %s: %s", o.json_path,
-			     strerror(errno));
-			return AUDIT_FAILED;
-		}
+	/*
+	 * Outputs first: fail before a long run, not after it.  Each is a
+	 * temporary file until the report is complete (outfile.h).
+	 */
+	if (o.json_path && outfile_open(&json, o.json_path, false, why,
+					sizeof(why))) {
+		warn(err, "%s", why);
+		return AUDIT_FAILED;
 	}
 	if (o.suppress_path &&
 	    suppress_load(&sup, o.suppress_path, why, sizeof(why))) {
 		warn(err, "%s", why);
 		goto cleanup;
 	}
-	if (o.delta_path) {
-		md = fopen(o.delta_path, "we");
-		if (!md) {
-			warn(err, "cannot write %s: %s", o.delta_path,
-			     strerror(errno));
-			goto cleanup;
-		}
+	if (o.delta_path && outfile_open(&md, o.delta_path, false, why,
+					 sizeof(why))) {
+		warn(err, "%s", why);
+		goto cleanup;
 	}
 	for (i = 0; i < o.nbaselines; i++) {
 		base[i] = baseline_load(o.baseline_path[i], why, sizeof(why));
@@ -423,38 +446,26 @@ int audit_cli(int argc, char **argv, FILE *out, FILE *err)
 
 		compare_print(out, &a, &b);
 	}
-	if (json) {
-		report_json(json, run.an, run.syms, &meta);
-		if (fclose(json)) {
-			json = NULL;
-			warn(err, "cannot write %s: %s", o.json_path,
-			     strerror(errno));
+	if (json.f) {
+		report_json(json.f, run.an, run.syms, &meta);
+		if (outfile_commit(&json, why, sizeof(why))) {
+			warn(err, "%s", why);
 			goto cleanup;
 		}
-		json = NULL;
 	}
-	if (md) {
-		delta_print_md(md, &dt);
-		if (fclose(md)) {
-			md = NULL;
-			warn(err, "cannot write %s: %s", o.delta_path,
-			     strerror(errno));
+	if (md.f) {
+		delta_print_md(md.f, &dt);
+		if (outfile_commit(&md, why, sizeof(why))) {
+			warn(err, "%s", why);
 			goto cleanup;
 		}
-		md = NULL;
 	}
 	fflush(out);
 	ret = analysis_errors(run.an) ? AUDIT_FINDINGS : AUDIT_CLEAN;
 cleanup:
-	if (json) {
-		/* No half-written report for a script to trust. */
-		fclose(json);
-		unlink(o.json_path);
-	}
-	if (md) {
-		fclose(md);
-		unlink(o.delta_path);
-	}
+	/* No half-written report for a script to trust; the target stays. */
+	outfile_abort(&json);
+	outfile_abort(&md);
 	if (run.rec)
 		recorder_discard(run.rec);
 	if (run.cmd_started)

@@ -291,11 +291,16 @@ int audit_close_record(struct audit_run *run)
 			ret |= add_sym(run, a->stacks[i].ips[k], &seen, &n,
 				       &cap);
 	free(seen);
-	if (recorder_close(run->rec, run->end_ns, run->reason,
-			   sizeof(run->reason)) || ret) {
+	if (ret) {
+		recorder_discard(run->rec);
 		run->rec = NULL;
 		set_reason(run, "cannot write the record %s",
 			   run->opts->record_path);
+		return -1;
+	}
+	if (recorder_close(run->rec, run->end_ns, run->reason,
+			   sizeof(run->reason))) {
+		run->rec = NULL;
 		return -1;
 	}
 	run->rec = NULL;

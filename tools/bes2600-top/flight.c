@@ -137,10 +137,12 @@ int flight_write(struct flight *f, const char *dir, struct symtab *syms,
 		ret = recorder_event(r, at(f, i));
 	if (!ret && syms)
 		ret = add_symbols(r, f, syms);
-	if (recorder_close(r, f->newest, err, errlen) || ret) {
-		if (!err[0])
-			snprintf(err, errlen, "cannot write %s", path);
+	if (ret) {
+		recorder_discard(r);
+		snprintf(err, errlen, "cannot write %s", path);
 		return -1;
 	}
+	if (recorder_close(r, f->newest, err, errlen))
+		return -1;
 	return 0;
 }

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "outfile.h"
 #include "record.h"
 
 #define BYTE_ORDER_MARK 0x01020304u
@@ -66,7 +67,8 @@ struct buf {
 };
 
 struct recorder {
-	FILE *f;
+	struct outfile out;	/* renamed into place by recorder_close() */
+	FILE *f;		/* out.f */
 	uint32_t record_size;
 	struct buf ev, stk, sym;
 	size_t nev;
@@ -150,13 +152,11 @@ struct recorder *recorder_open(const char *path, const struct rec_header *h,
 		return NULL;
 	}
 	r->record_size = sizeof(struct bes2600_event);
-	r->f = fopen(path, "wbe");
-	if (!r->f) {
-		seterr(err, errlen, "cannot create record %s: %s", path,
-		       strerror(errno));
+	if (outfile_open(&r->out, path, true, err, errlen)) {
 		free(r);
 		return NULL;
 	}
+	r->f = r->out.f;
 	memcpy(head, REC_MAGIC, 8);
 	memcpy(head + 8, &version, 2);
 	memcpy(head + 10, &hsize, 2);
@@ -174,7 +174,7 @@ struct recorder *recorder_open(const char *path, const struct rec_header *h,
 	if (fwrite(head, sizeof(head), 1, r->f) != 1) {
 		seterr(err, errlen, "cannot write record %s: %s", path,
 		       strerror(errno));
-		fclose(r->f);
+		outfile_abort(&r->out);
 		free(r);
 		return NULL;
 	}
@@ -265,21 +265,24 @@ int recorder_close(struct recorder *r, uint64_t end_ns, char *err,
 	flush_aux(r, &r->stk, tag_stacks);
 	flush_aux(r, &r->sym, tag_syms);
 	write_chunk(r, tag_end, p, sizeof(p));
-	if (fclose(r->f) && !r->err)
-		r->err = errno;
-	ret = r->err ? -1 : 0;
-	if (ret)
+	if (r->err) {
 		seterr(err, errlen, "cannot write the record: %s",
 		       strerror(r->err));
+		outfile_abort(&r->out);
+		ret = -1;
+	} else {
+		ret = outfile_commit(&r->out, err, errlen);
+	}
 	recorder_free(r);
 	return ret;
 }
 
+/* A failed run's record: the temporary file goes, the target stays. */
 void recorder_discard(struct recorder *r)
 {
 	if (!r)
 		return;
-	fclose(r->f);
+	outfile_abort(&r->out);
 	recorder_free(r);
 }
 
