@@ -98,6 +98,7 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 	struct parse_ctx *pc = state->input;
 	struct audit_opts *o = pc->o;
 	double v;
+	long n;
 
 	switch (key) {
 	case ARGP_KEY_INIT:
@@ -138,9 +139,9 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 		o->window_set = true;
 		break;
 	case OPT_CAPACITY:
-		if (cli_number(pc->err, PROG, "--capacity", arg, 0, 1 << 20, &v))
+		if (cli_integer(pc->err, PROG, "--capacity", arg, 0, 1 << 20, &n))
 			return EINVAL;
-		o->capacity = v;
+		o->capacity = n;
 		o->capacity_set = true;
 		break;
 	case OPT_KALLSYMS:

@@ -8,10 +8,13 @@
 #include <stdio.h>
 
 /*
- * A number for option opt in lo..hi: 0, or EINVAL after "prog: bad
- * argument: ..." on err.
+ * A number for option opt in lo..hi (never NaN or infinite): 0, or EINVAL
+ * after "prog: bad argument: ..." on err.
  */
 int cli_number(FILE *err, const char *prog, const char *opt, const char *arg,
 	       double lo, double hi, double *v);
+/* The same for a whole number (a count, a capacity). */
+int cli_integer(FILE *err, const char *prog, const char *opt, const char *arg,
+		long lo, long hi, long *v);
 
 #endif /* __BES2600_CLI_H */

@@ -98,6 +98,7 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 {
 	struct top_opts *o = state->input;
 	double v;
+	long n;
 
 	switch (key) {
 	case 'd':
@@ -109,9 +110,9 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 		o->batch = true;
 		break;
 	case 'n':
-		if (cli_number(stderr, PROG, "-n", arg, 1, 1e9, &v))
+		if (cli_integer(stderr, PROG, "-n", arg, 1, 1000000000, &n))
 			return EINVAL;
-		o->count = v;
+		o->count = n;
 		break;
 	case OPT_CSV:
 		o->fmt = DASH_CSV;
@@ -133,9 +134,9 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 		o->driver = arg;
 		break;
 	case OPT_CAPACITY:
-		if (cli_number(stderr, PROG, "--capacity", arg, 1, 1 << 20, &v))
+		if (cli_integer(stderr, PROG, "--capacity", arg, 1, 1 << 20, &n))
 			return EINVAL;
-		o->capacity = v;
+		o->capacity = n;
 		break;
 	case 'v':
 		o->verbose = true;
