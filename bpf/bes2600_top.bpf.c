@@ -50,7 +50,7 @@ struct {
 
 struct {
 	__uint(type, BPF_MAP_TYPE_STACK_TRACE);
-	__uint(max_entries, 4096);
+	__uint(max_entries, BES2600_STACK_ENTRIES);
 	__uint(key_size, sizeof(__u32));
 	__uint(value_size, BES2600_MAX_STACK * sizeof(__u64));
 } stacks SEC(".maps");

@@ -9,6 +9,8 @@
 #include "top_event.h"
 
 #define BES2600_MAX_STACK 32
+/* Kernel stacks kept (the stack map's size): ids are 0..this - 1. */
+#define BES2600_STACK_ENTRIES 4096
 
 /*
  * The dashboard's aggregation (bpf/bes2600_top.bpf.c): one slot per

@@ -4,8 +4,11 @@
  * per-instance chains and tables, and turns what the chains commit, in
  * serial order, into findings.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <bes2600/top_maps.h>
 
 #include "analysis.h"
 #include "names.h"
@@ -243,6 +246,14 @@ static struct an_instance *get_inst(struct analysis *a, uint64_t hw,
 		if (in->hw == hw && in->counter == counter && in->idx == idx)
 			return in;
 	}
+	/* The dashboard's bound too: chips x counters x indices. */
+	if (a->ninst == BES2600_NR_INST) {
+		if (!a->limit[0])
+			snprintf(a->limit, sizeof(a->limit),
+				 "more than %d counter instances (chip x counter x index): not a bes2600 stream",
+				 BES2600_NR_INST);
+		return NULL;
+	}
 	in = calloc(1, sizeof(*in));
 	v = realloc(a->inst, (a->ninst + 1) * sizeof(*v));
 	if (!in || !v) {
@@ -381,7 +392,9 @@ static void check_timers(struct an_instance *in)
 			struct finding_path self = {
 				.ts = t->ts, .ctx = t->ctx, .cpu = t->cpu,
 				.pid = t->pid, .stack = t->stack,
-				.old = t->count + 1, .new_ = t->count,
+				/* Wraps, not overflows, for a record's INT32_MAX. */
+				.old = (int32_t)((uint32_t)t->count + 1),
+				.new_ = t->count,
 				.op = CHAIN_OP_SUB, .atomic = true, .valid = true,
 			};
 			struct finding *f;
@@ -556,6 +569,14 @@ static void note_stack_id(struct analysis *a, int32_t id)
 {
 	size_t lo = 0, hi = a->nstack_ids;
 
+	if (id >= BES2600_STACK_ENTRIES) {
+		if (!a->limit[0])
+			snprintf(a->limit, sizeof(a->limit),
+				 "stack id %d outside 0..%d", id,
+				 BES2600_STACK_ENTRIES - 1);
+		return;
+	}
+
 	while (lo < hi) {
 		size_t mid = (lo + hi) / 2;
 
@@ -644,7 +665,7 @@ int analysis_feed(struct analysis *a, const struct bes2600_event *e)
 		a->ignored++;
 		break;
 	}
-	return a->oom ? -1 : 0;
+	return a->oom || a->limit[0] ? -1 : 0;
 }
 
 int analysis_add_stack(struct analysis *a, int32_t id, const uint64_t *ips,
@@ -654,6 +675,12 @@ int analysis_add_stack(struct analysis *a, int32_t id, const uint64_t *ips,
 
 	if (analysis_stack(a, id))
 		return 0;
+	if (id < 0 || id >= BES2600_STACK_ENTRIES) {
+		snprintf(a->limit, sizeof(a->limit),
+			 "stack id %d outside 0..%d", id,
+			 BES2600_STACK_ENTRIES - 1);
+		return -1;
+	}
 	if (a->nstacks == a->capst) {
 		size_t cap = a->capst ? a->capst * 2 : 64;
 		struct an_stack *v = realloc(a->stacks, cap * sizeof(*v));

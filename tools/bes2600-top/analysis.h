@@ -125,6 +125,8 @@ struct analysis {
 	uint64_t start_ns, end_ns;	/* of the audit, when known */
 	bool finished;
 	bool oom;
+	/* Set when the input passed a documented cap (docs/record-format.md). */
+	char limit[160];
 };
 
 struct analysis *analysis_new(const struct an_config *cfg);

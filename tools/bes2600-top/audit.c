@@ -410,8 +410,9 @@ int audit_cli(int argc, char **argv, FILE *out, FILE *err)
 		goto cleanup;
 	}
 	analysis_finish(run.an, run.end_ns);
-	if (run.an->oom) {
-		warn(err, "out of memory");
+	if (run.an->oom || run.an->limit[0]) {
+		warn(err, "%s", run.an->limit[0] ? run.an->limit :
+		     "out of memory");
 		goto cleanup;
 	}
 	if (audit_close_record(&run)) {

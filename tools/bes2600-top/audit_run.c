@@ -38,7 +38,8 @@ int audit_feed(struct audit_run *run, const struct bes2600_event *e)
 		return -1;
 	}
 	if (analysis_feed(run->an, e)) {
-		set_reason(run, "%s", "out of memory");
+		set_reason(run, "%s", run->an->limit[0] ? run->an->limit :
+			   "out of memory");
 		return -1;
 	}
 	return 0;
@@ -146,7 +147,8 @@ static int on_stack(void *ctx, int32_t id, const uint64_t *ips, uint32_t n)
 	struct audit_run *run = ctx;
 
 	if (analysis_add_stack(run->an, id, ips, n)) {
-		set_reason(run, "%s", "out of memory");
+		set_reason(run, "%s", run->an->limit[0] ? run->an->limit :
+			   "out of memory");
 		return -1;
 	}
 	return 0;

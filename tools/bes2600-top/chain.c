@@ -511,7 +511,7 @@ static void take_break(struct chain *c, const struct chain_event *e)
 		commit(c, e, CHAIN_RESTART);
 		return;
 	}
-	b.lost = e->old - c->cur;
+	b.lost = (int64_t)e->old - c->cur;
 	if (e->op == CHAIN_OP_SET) {
 		c->drift += b.lost;
 		/* An initialisation, not a read-modify-write. */
@@ -681,9 +681,9 @@ static void take_as_is(struct chain *c)
 	}
 	c->undecided++;
 	if (e->atomic)
-		c->reorder_drift += e->old - c->cur;
+		c->reorder_drift += (int64_t)e->old - c->cur;
 	else
-		c->drift += e->old - c->cur;
+		c->drift += (int64_t)e->old - c->cur;
 	commit(c, e, CHAIN_UNDECIDED);
 	drop_first(c);
 }
@@ -770,7 +770,7 @@ static void decide_one(struct chain *c, uint64_t arrived)
 		 * window first, where there is little to try, and widen it
 		 * only when that cannot explain the hard set.
 		 */
-		uint64_t w = c->window_ns / 8, spent = 0;
+		uint64_t w = c->window_ns / 8 ? c->window_ns / 8 : 1, spent = 0;
 		uint64_t budget = c->credit < c->budget ? c->credit : c->budget;
 
 		for (;;) {
@@ -784,7 +784,8 @@ static void decide_one(struct chain *c, uint64_t arrived)
 			if ((se.found && se.best_hard == se.n) ||
 			    w >= c->window_ns)
 				break;
-			w = w * 4 < c->window_ns ? w * 4 : c->window_ns;
+			/* Overflow-free, and ends for any window. */
+			w = w <= c->window_ns / 4 ? w * 4 : c->window_ns;
 		}
 		se.cost = spent;
 	} else {

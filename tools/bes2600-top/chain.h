@@ -70,7 +70,7 @@ struct chain_break {
 	struct chain_event clobbering;
 	struct chain_event clobbered;
 	bool has_clobbered;
-	int32_t lost;		/* what the counter lost: old - current */
+	int64_t lost;		/* what the counter lost: old - current */
 	struct chain_event cand[CHAIN_CANDIDATES];
 	unsigned int ncand;
 };

@@ -380,6 +380,23 @@ struct rec_reader *rec_reader_open(const char *path, struct rec_header *h,
 		       path, h->record_size, sizeof(struct bes2600_event));
 		goto fail;
 	}
+	/* The bounds of the options that set them (docs/record-format.md). */
+	if (h->window_ns && (h->window_ns < REC_MIN_WINDOW_NS ||
+			     h->window_ns > REC_MAX_WINDOW_NS)) {
+		seterr(err, errlen, "%s: header byte 48: window_ns %" PRIu64 " outside %llu..%llu",
+		       path, h->window_ns, REC_MIN_WINDOW_NS, REC_MAX_WINDOW_NS);
+		goto fail;
+	}
+	if (h->capacity < 0 || (uint32_t)h->capacity > REC_MAX_CAPACITY) {
+		seterr(err, errlen, "%s: header byte 24: capacity %d outside 0..%u",
+		       path, h->capacity, REC_MAX_CAPACITY);
+		goto fail;
+	}
+	if (h->flags & ~REC_F_STACKS) {
+		seterr(err, errlen, "%s: header byte 20: flags 0x%x has bits version %d does not define",
+		       path, h->flags, REC_VERSION);
+		goto fail;
+	}
 	rd->h = *h;
 	rd->off = REC_HEADER_SIZE;
 	return rd;

@@ -22,6 +22,10 @@
 #define REC_MAX_CHUNK (64u << 20)
 #define REC_MAX_STACK 128
 #define REC_F_STACKS 1u
+/* Header bounds: --window's 0.001..10000 ms, --capacity's 0..2^20. */
+#define REC_MIN_WINDOW_NS 1000ULL
+#define REC_MAX_WINDOW_NS 10000000000ULL
+#define REC_MAX_CAPACITY (1u << 20)
 
 struct rec_header {
 	uint32_t version;

@@ -38,6 +38,8 @@ struct an_instance **report_instances(const struct analysis *a)
 
 	if (!v)
 		return NULL;
+	if (!a->ninst)
+		return v;
 	memcpy(v, a->inst, a->ninst * sizeof(*v));
 	qsort(v, a->ninst, sizeof(*v), cmp_inst);
 	return v;

@@ -111,7 +111,9 @@ static void sort(struct symtab *t)
 {
 	if (t->sorted)
 		return;
-	qsort(t->v, t->n, sizeof(*t->v), cmp_sym);
+	/* qsort's base must not be NULL, even for no element. */
+	if (t->n)
+		qsort(t->v, t->n, sizeof(*t->v), cmp_sym);
 	t->sorted = true;
 }
 
