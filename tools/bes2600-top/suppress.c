@@ -8,6 +8,7 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "analysis.h"
 #include "names.h"
@@ -29,8 +30,11 @@ static char *trim(char *s)
 int suppress_load(struct suppressions *s, const char *path, char *err,
 		  size_t errlen)
 {
-	char line[1024], *p, *colon;
+	char *line = NULL, *p, *colon;
+	size_t linecap = 0, cap = 0;
 	int lineno = 0, cls;
+	struct stat st;
+	ssize_t len;
 	FILE *f;
 
 	memset(s, 0, sizeof(*s));
@@ -40,11 +44,37 @@ int suppress_load(struct suppressions *s, const char *path, char *err,
 			 strerror(errno));
 		return -1;
 	}
+	errno = 0;
+	if (fstat(fileno(f), &st) || S_ISDIR(st.st_mode)) {
+		int e = errno;
+
+		snprintf(err, errlen, "cannot read suppressions %s: %s", path,
+			 strerror(e ? e : EISDIR));
+		fclose(f);
+		return -1;
+	}
 	s->path = strdup(path);
-	while (fgets(line, sizeof(line), f)) {
+	/* Whole lines: a long one is refused, never split into two rules. */
+	while ((len = getline(&line, &linecap, f)) >= 0) {
 		struct suppression *v;
 
 		lineno++;
+		if (len > SUPPRESS_MAX_LINE ||
+		    (len == SUPPRESS_MAX_LINE && line[len - 1] != '\n')) {
+			snprintf(err, errlen, "%s:%d: line longer than %d bytes",
+				 path, lineno, SUPPRESS_MAX_LINE - 1);
+			goto fail;
+		}
+		if (strlen(line) != (size_t)len) {
+			snprintf(err, errlen, "%s:%d: NUL byte in the line",
+				 path, lineno);
+			goto fail;
+		}
+		if (lineno > SUPPRESS_MAX_LINES) {
+			snprintf(err, errlen, "%s:%d: more than %d lines",
+				 path, lineno, SUPPRESS_MAX_LINES);
+			goto fail;
+		}
 		p = trim(line);
 		if (!*p || *p == '#')
 			continue;
@@ -69,10 +99,14 @@ int suppress_load(struct suppressions *s, const char *path, char *err,
 				 lineno);
 			goto fail;
 		}
-		v = realloc(s->v, (s->n + 1) * sizeof(*v));
-		if (!v)
-			goto oom;
-		s->v = v;
+		if (s->n == cap) {
+			cap = cap ? cap * 2 : 16;
+			v = realloc(s->v, cap * sizeof(*v));
+			if (!v)
+				goto oom;
+			s->v = v;
+		}
+		v = s->v;
 		v[s->n].cls = cls;
 		v[s->n].line = lineno;
 		v[s->n].hits = 0;
@@ -81,11 +115,18 @@ int suppress_load(struct suppressions *s, const char *path, char *err,
 			goto oom;
 		s->n++;
 	}
+	if (ferror(f)) {
+		snprintf(err, errlen, "cannot read suppressions %s: %s", path,
+			 strerror(errno));
+		goto fail;
+	}
+	free(line);
 	fclose(f);
 	return 0;
 oom:
 	snprintf(err, errlen, "%s: out of memory", path);
 fail:
+	free(line);
 	fclose(f);
 	suppress_free(s);
 	return -1;

@@ -7,6 +7,9 @@
  * ("work:sdio_rx_work") or either call site ("wsm_release_tx_buffer+0x4a
  * [bes2600_lab]", "wsm_release_tx_buffer+0x4a", "wsm_release_tx_buffer").
  * A pattern equal to a subject matches too, so "[1]" needs no escaping.
+ * Limits: lines of at most SUPPRESS_MAX_LINE - 1 bytes, no NUL byte, at
+ * most SUPPRESS_MAX_LINES lines; past them the file is refused, naming
+ * the line.
  */
 #ifndef __BES2600_SUPPRESS_H
 #define __BES2600_SUPPRESS_H
@@ -14,6 +17,9 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+
+#define SUPPRESS_MAX_LINE 1024
+#define SUPPRESS_MAX_LINES 100000
 
 struct analysis;
 struct symtab;

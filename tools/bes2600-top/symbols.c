@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "symbols.h"
 
@@ -119,14 +120,26 @@ static void sort(struct symtab *t)
 
 long symtab_load_kallsyms(struct symtab *t, const char *path)
 {
-	char line[512], name[256], mod[128], type;
+	char *line = NULL, name[256], mod[128], type;
 	unsigned long long addr;
 	long added = 0, zero = 0, seen = 0;
 	FILE *f = fopen(path, "re");
+	size_t cap = 0;
+	struct stat st;
 
 	if (!f)
 		return -1;
-	while (fgets(line, sizeof(line), f)) {
+	/* fopen() opens a directory; reading it would look like no symbol. */
+	errno = 0;
+	if (fstat(fileno(f), &st) || S_ISDIR(st.st_mode)) {
+		int e = errno;
+
+		fclose(f);
+		errno = e ? e : EISDIR;
+		return -1;
+	}
+	/* Whole lines: a long one is skipped, never read as two. */
+	while (getline(&line, &cap, f) >= 0) {
 		int n;
 
 		mod[0] = '\0';
@@ -143,12 +156,14 @@ long symtab_load_kallsyms(struct symtab *t, const char *path)
 		if (type != 't' && type != 'T' && type != 'w' && type != 'W')
 			continue;
 		if (symtab_add(t, addr, 0, name, mod)) {
+			free(line);
 			fclose(f);
 			errno = ENOMEM;
 			return -1;
 		}
 		added++;
 	}
+	free(line);
 	fclose(f);
 	if (seen && zero == seen)
 		t->restricted = true;
