@@ -40,8 +40,9 @@ PKGS=(
 	busybox-static bash dash coreutils util-linux kmod procps grep sed gawk
 	diffutils findutils debianutils ncurses-bin iproute2 iputils-ping
 	netcat-openbsd python3 tmux tar
-	bpftrace bpftool libbpf1 libelf1 zlib1g libncursesw6 libcmocka0
+	bpftrace bpftool libbpf1 libelf1 zlib1g libncursesw6 libcmocka0 libjansson4
 	libc6-dev libbpf-dev libelf-dev zlib1g-dev libncurses-dev libcmocka-dev
+	libjansson-dev
 	make gcc clang pahole dkms
 )
 

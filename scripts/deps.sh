@@ -9,7 +9,7 @@ PKGS=(
 	linux-image-6.12-amd64 linux-headers-6.12-amd64
 	qemu-system-x86 busybox-static xz-utils
 	clang llvm libbpf-dev bpftool bpftrace pahole libelf-dev zlib1g-dev
-	libcmocka-dev libncurses-dev
+	libcmocka-dev libncurses-dev libjansson-dev
 	iproute2 iputils-ping netcat-openbsd iperf3 tmux python3-minimal
 	coccinelle git
 	qemu-system-arm gcc-aarch64-linux-gnu mmdebstrap

@@ -460,7 +460,8 @@ static void test_sampled_records(void **state)
 	assert_int_equal(count_class(j, "drift", NULL), 0);
 	assert_int_equal(json_len(json_get(j, "findings")), 1);
 	in = json_at(json_get(j, "instances"), 0);
-	assert_false(json_get(in, "complete")->b);
+	assert_non_null(json_get(in, "complete"));
+	assert_false(json_truthy(json_get(in, "complete")));
 	assert_int_equal(num(in, "drift"), 0);
 	assert_non_null(strstr(o.out, "sent alone by the dashboard"));
 	json_free(j);
@@ -533,7 +534,8 @@ static void test_gap_no_claim(void **state)
 	assert_int_equal(count_class(j, "lost-update", NULL), 0);
 	assert_int_equal(json_len(json_get(j, "findings")), 0);
 	in = json_at(json_get(j, "instances"), 0);
-	assert_false(json_get(in, "complete")->b);
+	assert_non_null(json_get(in, "complete"));
+	assert_false(json_truthy(json_get(in, "complete")));
 	assert_int_equal(num(in, "drift"), 0);
 	assert_int_equal(num(in, "net_drift"), -2);
 	drops = json_get(j, "drops");

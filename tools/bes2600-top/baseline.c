@@ -2,6 +2,7 @@
 /*
  * Baseline deltas (see baseline.h).
  */
+#include <jansson.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,14 +21,14 @@ struct json *baseline_load(const char *path, char *err, size_t errlen)
 	if (!j)
 		return NULL;
 	v = json_get(j, "schema_version");
-	if (!v || v->type != JSON_NUM) {
+	if (!json_is_num(v)) {
 		snprintf(err, errlen, "%s: not a bes2600-top audit report (no schema_version)",
 			 path);
 		goto bad;
 	}
-	if (v->num > AUDIT_JSON_SCHEMA || v->num < 1) {
+	if (!(json_num(v, 0) >= 1 && json_num(v, 0) <= AUDIT_JSON_SCHEMA)) {
 		snprintf(err, errlen, "%s: report schema_version %g, this tool reads up to %d",
-			 path, v->num, AUDIT_JSON_SCHEMA);
+			 path, json_num(v, 0), AUDIT_JSON_SCHEMA);
 		goto bad;
 	}
 	return j;
@@ -67,7 +68,7 @@ void baseline_writer_key(char *buf, size_t len, const char *counter,
 			   json_str(json_get(w, "call_site"), "?"), true);
 	snprintf(buf, len, "%s%c%s%c%s%c%s", counter, sep,
 		 json_str(json_get(w, "context"), "?"), sep, site, sep,
-		 json_get(w, "atomic") && json_get(w, "atomic")->b ?
+		 json_truthy(json_get(w, "atomic")) ?
 		 "atomic" : "plain");
 }
 
@@ -78,6 +79,7 @@ int writer_rows_add(struct writer_rows *r, const struct json *report,
 	struct writer_row *v, *x;
 	char key[sizeof(v->key)];
 	size_t i, k, j;
+	json_t *idx;
 
 	for (i = 0; i < json_len(inst); i++) {
 		const struct json *in = json_at(inst, i);
@@ -88,19 +90,30 @@ int writer_rows_add(struct writer_rows *r, const struct json *report,
 			const struct json *w = json_at(ws, k);
 
 			baseline_writer_key(key, sizeof(key), counter, w, sep);
-			for (j = 0; j < r->n && strcmp(r->v[j].key, key); j++)
-				;
-			if (j == r->n) {
-				v = realloc(r->v, (r->n + 1) * sizeof(*v));
-				if (!v)
-					return -1;
-				r->v = v;
-				x = &v[r->n];
+			/* Found by hash, grown by doubling: linear in the rows. */
+			if (!r->index && !(r->index = json_object()))
+				return -1;
+			idx = json_object_get(r->index, key);
+			if (idx) {
+				j = json_integer_value(idx);
+			} else {
+				if (r->n == r->cap) {
+					size_t cap = r->cap ? r->cap * 2 : 64;
+
+					v = realloc(r->v, cap * sizeof(*v));
+					if (!v)
+						return -1;
+					r->v = v;
+					r->cap = cap;
+				}
+				x = &r->v[r->n];
 				snprintf(x->key, sizeof(x->key), "%s", key);
 				x->count = calloc(r->runs, sizeof(*x->count));
-				if (!x->count)
+				if (!x->count ||
+				    json_object_set_new(r->index, key,
+							json_integer(r->n)))
 					return -1;
-				r->n++;
+				j = r->n++;
 			}
 			r->v[j].count[run] += json_num(json_get(w, "count"), 0);
 		}
@@ -115,6 +128,7 @@ void writer_rows_free(struct writer_rows *r)
 	for (i = 0; i < r->n; i++)
 		free(r->v[i].count);
 	free(r->v);
+	json_decref(r->index);
 	memset(r, 0, sizeof(*r));
 }
 

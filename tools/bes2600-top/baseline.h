@@ -33,8 +33,9 @@ struct writer_row {
 
 struct writer_rows {
 	struct writer_row *v;
-	size_t n;
+	size_t n, cap;
 	size_t runs;		/* set before the first add */
+	void *index;		/* key -> row (a jansson object: a hash table) */
 };
 
 /* Adds report's writers as run number run; -1 when out of memory. */

@@ -13,7 +13,7 @@
 
 static bool jbool(const struct json *j)
 {
-	return j && j->type == JSON_BOOL && j->b;
+	return json_truthy(j);
 }
 
 static struct dt_row *row_of(struct delta_table *t, const char *counter)
