@@ -7,6 +7,7 @@
 
 #include "analysis.h"
 #include "dash.h"
+#include "jsonw.h"
 #include "names.h"
 #include "report.h"
 #include "rxwork.h"
@@ -352,18 +353,24 @@ void dash_batch_line(FILE *f, enum dash_format fmt, const struct dash *d,
 			const struct dash_inst *in = &d->inst[i];
 
 			counter_name(name, sizeof(name), in->counter, in->idx);
-			fprintf(f, "%s\"%s\":{\"value\":%d,\"min\":%d,\"max\":%d,\"writes_per_s\":%.1f,\"writes\":%llu}",
-				i ? "," : "", name, in->value, in->imin,
-				in->imax, in->per_s,
+			fputs(i ? "," : "", f);
+			jw_escape(f, name);
+			fprintf(f, ":{\"value\":%d,\"min\":%d,\"max\":%d,\"writes_per_s\":%.1f,\"writes\":%llu}",
+				in->value, in->imin, in->imax, in->per_s,
 				(unsigned long long)in->writes);
 		}
 		fprintf(f, "},\"writers\":[");
 		for (i = 0; i < d->nwriters; i++) {
 			const struct dash_writer *w = &d->writers[i];
 
-			/* Names hold no quote or backslash: symbols, comms. */
-			fprintf(f, "%s{\"counter\":\"%s\",\"context\":\"%s\",\"call_site\":\"%s\",\"atomic\":%s,\"per_s\":%.1f,\"count\":%llu}",
-				i ? "," : "", w->counter, w->context, w->site,
+			/* A task name may hold '"' or '\\': escaped. */
+			fprintf(f, "%s{\"counter\":", i ? "," : "");
+			jw_escape(f, w->counter);
+			fputs(",\"context\":", f);
+			jw_escape(f, w->context);
+			fputs(",\"call_site\":", f);
+			jw_escape(f, w->site);
+			fprintf(f, ",\"atomic\":%s,\"per_s\":%.1f,\"count\":%llu}",
 				w->atomic ? "true" : "false", w->per_s,
 				(unsigned long long)w->count);
 		}

@@ -38,17 +38,20 @@ void instance_name(char *buf, size_t len, const struct an_instance *in)
 	counter_name(buf, len, in->counter, in->idx);
 }
 
+void text_printable(char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s < 0x20 || (unsigned char)*s >= 0x7f)
+			*s = '?';
+}
+
 /* A task name is chosen by whoever runs it: keep it printable. */
 static void clean_comm(char *dst, size_t len, const char *comm)
 {
-	size_t i;
+	size_t n = len - 1 < BES2600_COMM_LEN ? len - 1 : BES2600_COMM_LEN;
 
-	for (i = 0; i + 1 < len && i < BES2600_COMM_LEN && comm[i]; i++) {
-		unsigned char c = comm[i];
-
-		dst[i] = c >= 0x20 && c < 0x7f ? c : '?';
-	}
-	dst[i] = '\0';
+	snprintf(dst, len, "%.*s", (int)n, comm);
+	text_printable(dst);
 }
 
 void ctx_name(char *buf, size_t len, const struct analysis *a, uint32_t ctx,

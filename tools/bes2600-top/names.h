@@ -17,6 +17,13 @@ struct symtab;
 
 #define NAME_LEN 160
 
+/*
+ * Text from a record or the kernel (task names, symbols, the release),
+ * made printable in place: a byte outside ASCII 0x20..0x7e becomes '?',
+ * so no report or dashboard line carries a terminal escape.
+ */
+void text_printable(char *s);
+
 /* "hw_bufs_used", "hw_bufs_used_vif", "wsm_tx_pending". */
 const char *counter_base_name(uint32_t counter);
 /* "hw_bufs_used", "hw_bufs_used_vif[1]", "wsm_tx_pending[0]". */

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "names.h"
 #include "outfile.h"
 #include "record.h"
 
@@ -374,6 +375,8 @@ struct rec_reader *rec_reader_open(const char *path, struct rec_header *h,
 	memcpy(&h->window_ns, head + 48, 8);
 	memcpy(h->release, head + 56, 63);
 	memcpy(h->machine, head + 120, 31);
+	text_printable(h->release);
+	text_printable(h->machine);
 	if (h->record_size < sizeof(struct bes2600_event) ||
 	    h->record_size > 4096) {
 		seterr(err, errlen, "%s: event records of %u bytes, this tool needs at least %zu",

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "names.h"
 #include "symbols.h"
 
 /* Without a known size, an offset past this is no longer the symbol's. */
@@ -44,7 +45,7 @@ void symtab_free(struct symtab *t)
 	free(t);
 }
 
-static const char *intern(struct symtab *t, const char *s)
+static char *intern(struct symtab *t, const char *s)
 {
 	size_t len = strlen(s) + 1;
 	char *p;
@@ -74,6 +75,7 @@ int symtab_add(struct symtab *t, uint64_t addr, uint64_t size,
 	       const char *name, const char *module)
 {
 	struct sym *s;
+	char *n, *m;
 
 	if (t->n == t->cap) {
 		size_t cap = t->cap ? t->cap * 2 : 1024;
@@ -87,10 +89,16 @@ int symtab_add(struct symtab *t, uint64_t addr, uint64_t size,
 	s = &t->v[t->n];
 	s->addr = addr;
 	s->size = size;
-	s->name = intern(t, name);
-	s->module = module && *module ? intern(t, module) : NULL;
-	if (!s->name || (module && *module && !s->module))
+	n = intern(t, name);
+	m = module && *module ? intern(t, module) : NULL;
+	if (!n || (module && *module && !m))
 		return -1;
+	/* A record's symbols are anyone's bytes. */
+	text_printable(n);
+	if (m)
+		text_printable(m);
+	s->name = n;
+	s->module = m;
 	t->n++;
 	t->sorted = false;
 	return 0;

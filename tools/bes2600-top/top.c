@@ -71,7 +71,7 @@ enum {
 static const struct argp_option options[] = {
 	{ "delay", 'd', "SECONDS", 0, "Refresh interval (default 1)", 0 },
 	{ "batch", 'b', NULL, 0, "Batch mode: one line per interval (default when stdout is not a terminal)", 0 },
-	{ "iterations", 'n', "COUNT", 0, "Stop after COUNT intervals", 0 },
+	{ "iterations", 'n', "COUNT", 0, "Stop after COUNT intervals, attached or waiting", 0 },
 	{ "csv", OPT_CSV, NULL, 0, "Batch mode, CSV (one row per counter per interval)", 0 },
 	{ "jsonl", OPT_JSONL, NULL, 0, "Batch mode, one JSON object per interval", 0 },
 	{ "flight", OPT_FLIGHT, "SECONDS", 0, "Flight recorder span (default 10; 0: off)", 0 },
@@ -399,7 +399,7 @@ static int run(struct top *t)
 {
 	uint64_t start = now_ns(), next, now, next_probe = 0, last = start;
 	enum { WAITING, ATTACHED, DETACHED } state = WAITING;
-	bool said_waiting = false;
+	bool said_waiting = false, attached_once = false;
 	char why[256];
 	long lines = 0;
 	int r;
@@ -533,11 +533,18 @@ static int run(struct top *t)
 		} else if (state == ATTACHED) {
 			dash_batch_line(stdout, t->o.fmt, &t->d, t->an,
 					(now - start) / 1e9);
-			if (t->o.count && ++lines >= t->o.count)
-				break;
 		}
-		if (t->ui && t->o.count && ++lines >= t->o.count)
+		/* -n counts intervals, attached or not: it always ends. */
+		if (state == ATTACHED)
+			attached_once = true;
+		if (t->o.count && ++lines >= t->o.count) {
+			if (!attached_once && !t->ui) {
+				fprintf(stderr, "%s: no bes2600 driver to attach to in %ld intervals\n",
+					PROG, lines);
+				return 2;
+			}
 			break;
+		}
 	}
 	return 0;
 }
