@@ -4,6 +4,7 @@
 #                   Debian's arm64 packages (docs/arm64.md)
 #   make demo       install what is missing, boot the lab, show the race
 #   make check      install what is missing, build, run every test
+#   make fuzz       the fuzzers for FUZZ_SECONDS (default 1800) each
 #   make bench      bes2600-top's cost and memory figures
 #   make install    bes2600-top to $(PREFIX)/bin, the module with DKMS
 #   make clean
@@ -100,6 +101,22 @@ tool: bpf
 unit:
 	$(MAKE) -C tools/bes2600-top all $(TOOL_VARS)
 
+# The unit tests again, built with ASan and UBSan (tests/host/unit-asan.sh).
+SAN_CFLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
+	-fno-sanitize-recover=all
+unit-asan:
+	$(MAKE) -C tools/bes2600-top all OUTPUT=$(CURDIR)/build/asan/bes2600-top \
+		UNIT_OUT=$(CURDIR)/build/asan/unit CFLAGS="$(SAN_CFLAGS)"
+
+# libFuzzer harnesses (tests/fuzz/): make check runs each for a minute
+# (tests/host/fuzz.sh); make fuzz for as long as asked.
+FUZZ_SECONDS ?= 1800
+fuzz-build:
+	$(MAKE) -C tests/fuzz
+
+fuzz: deps fuzz-build
+	$(MAKE) -C tests/fuzz run SECONDS=$(FUZZ_SECONDS)
+
 # The porting kit (tools/port/README.md): a patch for the vendor tree at
 # VENDOR, in build/port/, that the user reviews and applies.
 FLAVOUR ?= plain
@@ -114,7 +131,7 @@ demo: deps
 	tests/vm/demo.sh
 
 check: deps
-	$(MAKE) all
+	$(MAKE) all unit-asan fuzz-build
 	$(MAKE) ARCH=arm64 all
 	tests/run-tests.sh
 
@@ -147,5 +164,5 @@ clean:
 	rm -rf build
 	$(MAKE) -C driver clean KVER=$(firstword $(KVERS)) 2>/dev/null || true
 
-.PHONY: all modules test-modules bpf tool unit port deps demo check bench install dkms-src dkms-install \
+.PHONY: all modules test-modules bpf tool unit unit-asan fuzz-build fuzz port deps demo check bench install dkms-src dkms-install \
 	dkms-uninstall clean

@@ -298,7 +298,8 @@ int driver_events_probe(struct driver_events *d, const char *want,
 			continue;
 		}
 		v->present = true;
-		snprintf(v->module, sizeof(v->module), "%s", d->driver);
+		/* Same size, NUL-terminated: a copy (snprintf upsets -Wrestrict). */
+		memcpy(v->module, d->driver, sizeof(v->module));
 		/* The kernel finds the newest module that defines the name. */
 		for (m = 0; m < w; m++)
 			if (defines[m] & 1u << e)
