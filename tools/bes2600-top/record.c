@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <zlib.h>
 
 #include "names.h"
 #include "outfile.h"
@@ -29,26 +30,10 @@ static const char tag_stacks[4] = { 'S', 'T', 'K', 'S' };
 static const char tag_syms[4] = { 'S', 'Y', 'M', 'S' };
 static const char tag_end[4] = { 'E', 'N', 'D', ' ' };
 
+/* CRC-32 (IEEE 802.3), zlib's; chunks are far below its 4 GiB length. */
 uint32_t rec_crc32(uint32_t crc, const void *buf, size_t len)
 {
-	static uint32_t table[256];
-	const unsigned char *p = buf;
-	size_t i;
-
-	if (!table[1]) {
-		for (i = 0; i < 256; i++) {
-			uint32_t c = i;
-			int k;
-
-			for (k = 0; k < 8; k++)
-				c = c & 1 ? 0xedb88320u ^ (c >> 1) : c >> 1;
-			table[i] = c;
-		}
-	}
-	crc = ~crc;
-	for (i = 0; i < len; i++)
-		crc = table[(crc ^ p[i]) & 0xff] ^ (crc >> 8);
-	return ~crc;
+	return crc32(crc, buf, len);
 }
 
 static void seterr(char *err, size_t len, const char *fmt, ...)
