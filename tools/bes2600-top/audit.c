@@ -200,7 +200,8 @@ static int check_paths(FILE *err, const struct audit_opts *o)
 		if (!out[i])
 			continue;
 		for (k = i + 1; k < 3; k++)
-			if (out[k] && path_same_file(out[i], out[k])) {
+			if (out[k] && (path_same_file(out[i], out[k]) ||
+				       (!strcmp(out[i], "-") && !strcmp(out[k], "-")))) {
 				warn(err, "bad arguments: %s and %s name the same file (%s)",
 				     out_opt[i], out_opt[k], out[i]);
 				return -1;
@@ -365,6 +366,11 @@ int audit_cli(int argc, char **argv, FILE *out, FILE *err)
 	if (check_options(err, &o))
 		return AUDIT_FAILED;
 	runner_stop = 0;
+	/* "-o -": the JSON alone on stdout, the text report on stderr. */
+	if ((o.json_path && !strcmp(o.json_path, "-")) ||
+	    (o.delta_path && !strcmp(o.delta_path, "-")) ||
+	    (o.record_path && !strcmp(o.record_path, "-")))
+		out = err;
 
 	/*
 	 * Outputs first: fail before a long run, not after it.  Each is a

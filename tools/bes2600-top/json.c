@@ -46,8 +46,15 @@ struct json *json_parse(const char *text, size_t len, char *err,
 	json_error_t e;
 	json_t *j;
 
+	const char *nul = memchr(text, '\0', len);
+
 	if (len > JSON_MAX_FILE) {
 		snprintf(err, errlen, "larger than %u bytes", JSON_MAX_FILE);
+		return NULL;
+	}
+	/* jansson reads on past a raw NUL byte; JSON has none. */
+	if (nul) {
+		snprintf(err, errlen, "NUL byte at offset %zu", (size_t)(nul - text));
 		return NULL;
 	}
 	/* Integers as doubles: a u64 beyond int64 is a number, not an error. */

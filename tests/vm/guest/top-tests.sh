@@ -271,6 +271,17 @@ else
 fi
 
 # 6. Exit 2 cases.
+# -n counts intervals whether attached or not: with no driver it ends.
+if ! grep -q ' __tracepoint_hw_bufs_used' /proc/kallsyms; then
+	timeout 30 "$TOP" -b -n 2 -d 0.2 >"$OUT/x.out" 2>"$OUT/x.err"
+	rc=$?
+	[ $rc = 2 ] && grep -q "waiting for the bes2600 driver" "$OUT/x.err" &&
+		grep -q "no bes2600 driver to attach to in 2 intervals" "$OUT/x.err" &&
+		ok "top -b -n 2 with no driver (it never ended): says it waits, exit 2 after 2 intervals" ||
+		not_ok "top -b -n 2 with no driver ends" "exit $rc (124: hung): $(head -c 200 "$OUT/x.err")"
+else
+	not_ok "top -b -n 2 with no driver ends" "a bes2600 driver is still loaded"
+fi
 setpriv --reuid=65534 --regid=65534 --clear-groups "$TOP" -b -n 1 >/dev/null 2>"$OUT/x.err"
 [ $? = 2 ] && grep -q "need root" "$OUT/x.err" && ok "top without privileges: exit 2, need root" ||
 	not_ok "top without privileges: exit 2"
