@@ -70,6 +70,44 @@ static void test_stack_id_out_of_range_refused(void **state)
 	synth_unlink(&s);
 }
 
+/* Each event a new context, or a new call site: linear searches grew. */
+static void test_many_contexts_and_writers_refused(void **state)
+{
+	struct synth_out o;
+	struct bes2600_event e;
+	struct synth s;
+	int i;
+
+	(void)state;
+	synth_open(&s, 50 * MS);
+	/* Over 8 instances: each stays below the writers' cap. */
+	for (i = 0; i < AN_MAX_CTXS + 5; i++) {
+		e = synth_ctr(s.start_ns + i * US, INSMOD, PEND, i % 8, 1,
+			      i / 8, i / 8 + 1, true, SITE_INC_PENDING, 0);
+		snprintf(e.comm, sizeof(e.comm), "t%d", i);
+		synth_put(&s, &e);
+	}
+	synth_close(&s);
+	synth_audit(&o, "--replay", s.path, NULL);
+	assert_int_equal(o.status, AUDIT_FAILED);
+	assert_non_null(strstr(o.err, "more than 4096 writer contexts"));
+	synth_out_free(&o);
+	synth_unlink(&s);
+
+	synth_open(&s, 50 * MS);
+	for (i = 0; i < AN_MAX_WRITERS + 5; i++) {
+		e = synth_ctr(s.start_ns + i * US, BH, HBU, 0, 1, i, i + 1,
+			      true, SITE_ALLOC + 16 * i, 0);
+		synth_put(&s, &e);
+	}
+	synth_close(&s);
+	synth_audit(&o, "--replay", s.path, NULL);
+	assert_int_equal(o.status, AUDIT_FAILED);
+	assert_non_null(strstr(o.err, "more than 1024 writers"));
+	synth_out_free(&o);
+	synth_unlink(&s);
+}
+
 /* A pending-count timer decision at INT32_MAX: count + 1 overflowed. */
 static void test_timer_count_int_max_no_overflow(void **state)
 {
@@ -225,6 +263,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_many_instances_refused_not_2gb),
 		cmocka_unit_test(test_stack_id_out_of_range_refused),
+		cmocka_unit_test(test_many_contexts_and_writers_refused),
 		cmocka_unit_test(test_timer_count_int_max_no_overflow),
 		cmocka_unit_test(test_chain_extreme_values_no_overflow),
 		cmocka_unit_test(test_chain_tiny_window_ends),

@@ -88,12 +88,25 @@ static uint32_t intern_ctx(struct analysis *a, const struct bes2600_event *e)
 		    !memcmp(v->comm, key.comm, sizeof(key.comm)))
 			return i;
 	}
-	v = realloc(a->ctxs, (a->nctx + 1) * sizeof(*v));
-	if (!v) {
-		a->oom = true;
+	/* Bounded, so the linear search above stays cheap. */
+	if (a->nctx == AN_MAX_CTXS) {
+		if (!a->limit[0])
+			snprintf(a->limit, sizeof(a->limit),
+				 "more than %d writer contexts: not a bes2600 stream",
+				 AN_MAX_CTXS);
 		return 0;
 	}
-	a->ctxs = v;
+	if (a->nctx == a->capctx) {
+		size_t cap = a->capctx ? a->capctx * 2 : 16;
+
+		v = realloc(a->ctxs, cap * sizeof(*v));
+		if (!v) {
+			a->oom = true;
+			return 0;
+		}
+		a->ctxs = v;
+		a->capctx = cap;
+	}
 	a->ctxs[a->nctx] = key;
 	return a->nctx++;
 }
@@ -302,6 +315,13 @@ static void count_writer(struct an_instance *in, uint32_t ctx,
 			break;
 	}
 	if (i == in->nwriters) {
+		if (in->nwriters == AN_MAX_WRITERS) {
+			if (!in->an->limit[0])
+				snprintf(in->an->limit, sizeof(in->an->limit),
+					 "more than %d writers (context x call site x flavour) of one counter: not a bes2600 stream",
+					 AN_MAX_WRITERS);
+			return;
+		}
 		if (in->nwriters == in->capw) {
 			size_t cap = in->capw ? in->capw * 2 : 8;
 			struct an_writer *v = realloc(in->writers,

@@ -24,6 +24,12 @@
 
 #define AN_DEFAULT_WINDOW_NS (50ULL * 1000000)
 #define AN_MAX_STACK 32
+/*
+ * Caps on what one stream may hold (docs/record-format.md, "Limits"):
+ * far above any driver's, low enough that lookups stay cheap.
+ */
+#define AN_MAX_CTXS 4096
+#define AN_MAX_WRITERS 1024
 
 struct an_config {
 	uint64_t window_ns;	/* reorder window */
@@ -107,7 +113,7 @@ struct analysis {
 	struct an_instance **inst;
 	size_t ninst;
 	struct an_ctx *ctxs;
-	size_t nctx;
+	size_t nctx, capctx;
 	struct findings findings;
 	struct rxwork rx;
 	struct an_span *spans;
