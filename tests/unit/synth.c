@@ -76,7 +76,8 @@ struct bes2600_event synth_ctr(uint64_t ts, enum synth_ctx who,
 	e.ctr.counter = counter;
 	e.ctr.idx = idx;
 	e.ctr.op = op;
-	e.ctr.delta = new_ - old;
+	/* Wraps for the extreme-value tests, as a 32-bit driver's would. */
+	e.ctr.delta = (int32_t)((uint32_t)new_ - (uint32_t)old);
 	e.ctr.old = old;
 	e.ctr.new_ = new_;
 	e.ctr.atomic = atomic;
