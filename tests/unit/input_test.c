@@ -37,9 +37,11 @@ static void test_many_instances_refused_not_2gb(void **state)
 
 	(void)state;
 	synth_open(&s, 50 * MS);
+	/* Many chips (hw), each with every index: 8 per chip and counter. */
 	for (i = 0; i < BES2600_NR_INST + 5; i++) {
-		e = synth_ctr(s.start_ns + i * US, BH, PEND, i, 1, 0, 1, false,
-			      SITE_INC_PENDING, 0);
+		e = synth_ctr(s.start_ns + i * US, BH, PEND, i % BES2600_MAX_IDX,
+			      1, 0, 1, false, SITE_INC_PENDING, 0);
+		e.hw = HW + 0x1000 * (i / BES2600_MAX_IDX);
 		synth_put(&s, &e);
 	}
 	synth_close(&s);
@@ -66,6 +68,26 @@ static void test_stack_id_out_of_range_refused(void **state)
 	synth_audit(&o, "--replay", s.path, NULL);
 	assert_int_equal(o.status, AUDIT_FAILED);
 	assert_non_null(strstr(o.err, "stack id 4103 outside 0..4095"));
+	synth_out_free(&o);
+	synth_unlink(&s);
+}
+
+/* 20,000 wsm_tx_pending indexes took 2.1 GB: an index is 0..7. */
+static void test_index_out_of_range_refused(void **state)
+{
+	struct synth_out o;
+	struct bes2600_event e;
+	struct synth s;
+
+	(void)state;
+	synth_open(&s, 50 * MS);
+	e = synth_ctr(s.start_ns + MS, BH, PEND, 20000, 1, 0, 1, false,
+		      SITE_INC_PENDING, 0);
+	synth_put(&s, &e);
+	synth_close(&s);
+	synth_audit(&o, "--replay", s.path, NULL);
+	assert_int_equal(o.status, AUDIT_FAILED);
+	assert_non_null(strstr(o.err, "wsm_tx_pending index 20000 outside 0..7"));
 	synth_out_free(&o);
 	synth_unlink(&s);
 }
@@ -263,6 +285,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_many_instances_refused_not_2gb),
 		cmocka_unit_test(test_stack_id_out_of_range_refused),
+		cmocka_unit_test(test_index_out_of_range_refused),
 		cmocka_unit_test(test_many_contexts_and_writers_refused),
 		cmocka_unit_test(test_timer_count_int_max_no_overflow),
 		cmocka_unit_test(test_chain_extreme_values_no_overflow),

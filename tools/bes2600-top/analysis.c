@@ -259,7 +259,15 @@ static struct an_instance *get_inst(struct analysis *a, uint64_t hw,
 		if (in->hw == hw && in->counter == counter && in->idx == idx)
 			return in;
 	}
-	/* The dashboard's bound too: chips x counters x indices. */
+	/* The dashboard's bounds too: indices, chips x counters x indices. */
+	if (idx < 0 || idx >= BES2600_MAX_IDX) {
+		if (!a->limit[0])
+			snprintf(a->limit, sizeof(a->limit),
+				 "%s index %d outside 0..%d",
+				 counter_base_name(counter), idx,
+				 BES2600_MAX_IDX - 1);
+		return NULL;
+	}
 	if (a->ninst == BES2600_NR_INST) {
 		if (!a->limit[0])
 			snprintf(a->limit, sizeof(a->limit),
