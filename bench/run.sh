@@ -12,7 +12,7 @@ B=build/bench
 TOP=build/bes2600-top/bes2600-top
 mkdir -p "$B"
 cc -std=gnu11 -O2 -Wall -Iinclude -Itools/bes2600-top bench/mkrecord.c \
-	build/bes2600-top/libbes2600top.a -o "$B/mkrecord"
+	build/bes2600-top/libbes2600top.a -ljansson -lz -lm -o "$B/mkrecord"
 
 echo "== memory: peak resident set of 'bes2600-top audit --replay' (KiB)"
 printf "%-12s %12s %10s\n" "events" "max RSS KiB" "replay s"
