@@ -27,10 +27,23 @@
 #define HBU BES2600_HW_BUFS_USED
 #define PEND BES2600_WSM_TX_PENDING
 
+/* Closes s, replays it: refused (exit 2) with why in the message. */
+static void expect_refused(struct synth *s, const char *why)
+{
+	struct synth_out o;
+
+	synth_close(s);
+	synth_audit(&o, "--replay", s->path, NULL);
+	assert_int_equal(o.status, AUDIT_FAILED);
+	if (!strstr(o.err, why))
+		fail_msg("expected '%s' in: %s", why, o.err);
+	synth_out_free(&o);
+	synth_unlink(s);
+}
+
 /* One write to each of more instances than the documented cap. */
 static void test_many_instances_refused_not_2gb(void **state)
 {
-	struct synth_out o;
 	struct bes2600_event e;
 	struct synth s;
 	int i;
@@ -44,17 +57,11 @@ static void test_many_instances_refused_not_2gb(void **state)
 		e.hw = HW + 0x1000 * (i / BES2600_MAX_IDX);
 		synth_put(&s, &e);
 	}
-	synth_close(&s);
-	synth_audit(&o, "--replay", s.path, NULL);
-	assert_int_equal(o.status, AUDIT_FAILED);
-	assert_non_null(strstr(o.err, "more than 96 counter instances"));
-	synth_out_free(&o);
-	synth_unlink(&s);
+	expect_refused(&s, "more than 96 counter instances");
 }
 
 static void test_stack_id_out_of_range_refused(void **state)
 {
-	struct synth_out o;
 	struct bes2600_event e;
 	struct synth s;
 
@@ -64,18 +71,12 @@ static void test_stack_id_out_of_range_refused(void **state)
 		      0);
 	e.stack_id = BES2600_STACK_ENTRIES + 7;
 	synth_put(&s, &e);
-	synth_close(&s);
-	synth_audit(&o, "--replay", s.path, NULL);
-	assert_int_equal(o.status, AUDIT_FAILED);
-	assert_non_null(strstr(o.err, "stack id 4103 outside 0..4095"));
-	synth_out_free(&o);
-	synth_unlink(&s);
+	expect_refused(&s, "stack id 4103 outside 0..4095");
 }
 
 /* 20,000 wsm_tx_pending indexes took 2.1 GB: an index is 0..7. */
 static void test_index_out_of_range_refused(void **state)
 {
-	struct synth_out o;
 	struct bes2600_event e;
 	struct synth s;
 
@@ -84,18 +85,12 @@ static void test_index_out_of_range_refused(void **state)
 	e = synth_ctr(s.start_ns + MS, BH, PEND, 20000, 1, 0, 1, false,
 		      SITE_INC_PENDING, 0);
 	synth_put(&s, &e);
-	synth_close(&s);
-	synth_audit(&o, "--replay", s.path, NULL);
-	assert_int_equal(o.status, AUDIT_FAILED);
-	assert_non_null(strstr(o.err, "wsm_tx_pending index 20000 outside 0..7"));
-	synth_out_free(&o);
-	synth_unlink(&s);
+	expect_refused(&s, "wsm_tx_pending index 20000 outside 0..7");
 }
 
 /* Each event a new context, or a new call site: linear searches grew. */
 static void test_many_contexts_and_writers_refused(void **state)
 {
-	struct synth_out o;
 	struct bes2600_event e;
 	struct synth s;
 	int i;
@@ -109,12 +104,7 @@ static void test_many_contexts_and_writers_refused(void **state)
 		snprintf(e.comm, sizeof(e.comm), "t%d", i);
 		synth_put(&s, &e);
 	}
-	synth_close(&s);
-	synth_audit(&o, "--replay", s.path, NULL);
-	assert_int_equal(o.status, AUDIT_FAILED);
-	assert_non_null(strstr(o.err, "more than 4096 writer contexts"));
-	synth_out_free(&o);
-	synth_unlink(&s);
+	expect_refused(&s, "more than 4096 writer contexts");
 
 	synth_open(&s, 50 * MS);
 	for (i = 0; i < AN_MAX_WRITERS + 5; i++) {
@@ -122,12 +112,7 @@ static void test_many_contexts_and_writers_refused(void **state)
 			      true, SITE_ALLOC + 16 * i, 0);
 		synth_put(&s, &e);
 	}
-	synth_close(&s);
-	synth_audit(&o, "--replay", s.path, NULL);
-	assert_int_equal(o.status, AUDIT_FAILED);
-	assert_non_null(strstr(o.err, "more than 1024 writers"));
-	synth_out_free(&o);
-	synth_unlink(&s);
+	expect_refused(&s, "more than 1024 writers");
 }
 
 /* A pending-count timer decision at INT32_MAX: count + 1 overflowed. */

@@ -4,6 +4,7 @@
  * per-instance chains and tables, and turns what the chains commit, in
  * serial order, into findings.
  */
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -65,6 +66,19 @@ void analysis_free(struct analysis *a)
 	free(a);
 }
 
+/* The first documented cap the input passed (docs/record-format.md). */
+static void __attribute__((format(printf, 2, 3)))
+set_limit(struct analysis *a, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (a->limit[0])
+		return;
+	va_start(ap, fmt);
+	vsnprintf(a->limit, sizeof(a->limit), fmt, ap);
+	va_end(ap);
+}
+
 static uint32_t intern_ctx(struct analysis *a, const struct bes2600_event *e)
 {
 	struct an_ctx key = { .kind = e->ctx_kind }, *v;
@@ -90,10 +104,8 @@ static uint32_t intern_ctx(struct analysis *a, const struct bes2600_event *e)
 	}
 	/* Bounded, so the linear search above stays cheap. */
 	if (a->nctx == AN_MAX_CTXS) {
-		if (!a->limit[0])
-			snprintf(a->limit, sizeof(a->limit),
-				 "more than %d writer contexts: not a bes2600 stream",
-				 AN_MAX_CTXS);
+		set_limit(a, "more than %d writer contexts: not a bes2600 stream",
+			  AN_MAX_CTXS);
 		return 0;
 	}
 	if (a->nctx == a->capctx) {
@@ -261,18 +273,13 @@ static struct an_instance *get_inst(struct analysis *a, uint64_t hw,
 	}
 	/* The dashboard's bounds too: indices, chips x counters x indices. */
 	if (idx < 0 || idx >= BES2600_MAX_IDX) {
-		if (!a->limit[0])
-			snprintf(a->limit, sizeof(a->limit),
-				 "%s index %d outside 0..%d",
-				 counter_base_name(counter), idx,
-				 BES2600_MAX_IDX - 1);
+		set_limit(a, "%s index %d outside 0..%d",
+			  counter_base_name(counter), idx, BES2600_MAX_IDX - 1);
 		return NULL;
 	}
 	if (a->ninst == BES2600_NR_INST) {
-		if (!a->limit[0])
-			snprintf(a->limit, sizeof(a->limit),
-				 "more than %d counter instances (chip x counter x index): not a bes2600 stream",
-				 BES2600_NR_INST);
+		set_limit(a, "more than %d counter instances (chip x counter x index): not a bes2600 stream",
+			  BES2600_NR_INST);
 		return NULL;
 	}
 	in = calloc(1, sizeof(*in));
@@ -324,10 +331,8 @@ static void count_writer(struct an_instance *in, uint32_t ctx,
 	}
 	if (i == in->nwriters) {
 		if (in->nwriters == AN_MAX_WRITERS) {
-			if (!in->an->limit[0])
-				snprintf(in->an->limit, sizeof(in->an->limit),
-					 "more than %d writers (context x call site x flavour) of one counter: not a bes2600 stream",
-					 AN_MAX_WRITERS);
+			set_limit(in->an, "more than %d writers (context x call site x flavour) of one counter: not a bes2600 stream",
+				  AN_MAX_WRITERS);
 			return;
 		}
 		if (in->nwriters == in->capw) {
@@ -598,10 +603,8 @@ static void note_stack_id(struct analysis *a, int32_t id)
 	size_t lo = 0, hi = a->nstack_ids;
 
 	if (id >= BES2600_STACK_ENTRIES) {
-		if (!a->limit[0])
-			snprintf(a->limit, sizeof(a->limit),
-				 "stack id %d outside 0..%d", id,
-				 BES2600_STACK_ENTRIES - 1);
+		set_limit(a, "stack id %d outside 0..%d", id,
+			  BES2600_STACK_ENTRIES - 1);
 		return;
 	}
 
@@ -704,9 +707,8 @@ int analysis_add_stack(struct analysis *a, int32_t id, const uint64_t *ips,
 	if (analysis_stack(a, id))
 		return 0;
 	if (id < 0 || id >= BES2600_STACK_ENTRIES) {
-		snprintf(a->limit, sizeof(a->limit),
-			 "stack id %d outside 0..%d", id,
-			 BES2600_STACK_ENTRIES - 1);
+		set_limit(a, "stack id %d outside 0..%d", id,
+			  BES2600_STACK_ENTRIES - 1);
 		return -1;
 	}
 	if (a->nstacks == a->capst) {
