@@ -54,10 +54,8 @@ dmesg -C
 lab_load c-v2 0
 "$TOP" -b -n 8 --jsonl -d 1 >"$OUT/batch.jsonl" 2>"$OUT/batch.err" &
 pid=$!
-for _ in $(seq 120); do
-	grep -q "attached to" "$OUT/batch.err" && break
-	sleep 0.5
-done
+# The check below says it if the attach never came.
+wait_for 60 "attached to" "$OUT/batch.err" || true
 w0=$(lab_truth_field 'hw_bufs_used[0]' atomic_writes)
 lab_generate 800 1000 400 30
 # The last confirms release their buffers after the frames arrive.
@@ -90,10 +88,8 @@ EOF
 lab_load c-v2 0
 "$TOP" -b -n 6 --jsonl -d 1 >"$OUT/batch-rx.jsonl" 2>"$OUT/batch-rx.err" &
 pid=$!
-for _ in $(seq 120); do
-	grep -q "attached to" "$OUT/batch-rx.err" && break
-	sleep 0.5
-done
+# The check below says it if the attach never came.
+wait_for 60 "attached to" "$OUT/batch-rx.err" || true
 r0=$(lab_stat rx_work_runs)
 p0=$(lab_stat sdio_rx_packets)
 lab_generate 800 1000 400 30
