@@ -3,8 +3,13 @@
 #  1. memory: resident set of the audit's analysis after 1, 2, 5 and 10
 #     million lab-like events (a replay of a generated record: the same
 #     analysis as a live audit, without a guest);
-#  2. cost and drops: in a 6.12 guest, CPU per event of the audit next to
-#     a bpftrace counting one-liner, and drops at rising event rates.
+#  2. writer-side cost: in a 6.12 guest, ns each watcher adds to a
+#     counter write (plain and atomic), next to the floor (an empty raw_tp
+#     program, bench/floor.bpf.c) and bpftrace, and the audit's drops in
+#     the burst (bench/writer-cost.sh);
+#  3. cost and drops: in the same guest, CPU per event of the audit and
+#     the dashboard next to a bpftrace counting one-liner, and drops at
+#     rising event rates (bench/guest-cost.sh).
 set -euo pipefail
 REPO=$(cd "$(dirname "$0")/.." && pwd)
 cd "$REPO"
@@ -13,6 +18,9 @@ TOP=build/bes2600-top/bes2600-top
 mkdir -p "$B"
 cc -std=gnu11 -O2 -Wall -Iinclude -Itools/bes2600-top bench/mkrecord.c \
 	build/bes2600-top/libbes2600top.a -ljansson -lz -lm -o "$B/mkrecord"
+clang -g -O2 -target bpf -I"/usr/include/$(gcc -dumpmachine)" \
+	-c bench/floor.bpf.c -o "$B/floor.bpf.o"
+cc -O2 -Wall bench/floor.c -lbpf -o "$B/floor"
 
 echo "== memory: peak resident set of 'bes2600-top audit --replay' (KiB)"
 printf "%-12s %12s %10s\n" "events" "max RSS KiB" "replay s"
@@ -31,7 +39,8 @@ done
 rm -f "$B/m.rec"
 
 echo
-echo "== cost and drops in a 6.12 guest (c-v2, generator)"
+echo "== in a 6.12 guest: writer-side cost, then cost and drops (c-v2, generator)"
 KVER=${KVER:-$(ls /lib/modules | grep -- '^6\.12' | sort -V | tail -1)}
-tests/vm/vm-run.sh -k "$KVER" -t 1200 -q -o "$B/vm" -- bench/guest-cost.sh
+tests/vm/vm-run.sh -k "$KVER" -t 1800 -q -o "$B/vm" -- \
+	bash -c 'bench/writer-cost.sh; echo; bench/guest-cost.sh'
 cat "$B/vm/output.log"

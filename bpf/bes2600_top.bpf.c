@@ -3,8 +3,15 @@
  * bes2600-top, kernel side: one program per bes2600:* event, in a tp_btf
  * flavour (module BTF present) and a raw_tp one (no module BTF); userspace
  * enables one set before load.  Each event decides the writer's logical
- * context, counts it in a map, and sends a record through the ring buffer
- * when userspace streams (the audit always, the dashboard when it needs).
+ * context and is counted exactly in maps (top_maps.h) that the audit and
+ * the dashboard both read; a record goes through the ring only where the
+ * userspace analysis needs one:
+ *  - every write of an instance that has had a plain write (the chain);
+ *  - an atomic write out of bounds (flagged SAMPLED: no chain around it);
+ *  - wsm_tx_pending's writes, when the driver's timer event reads nothing
+ *    back (then the writes around a decision tell whether it was stale);
+ *  - a stale pending-count timer decision, or every one without now;
+ *  - a chip's sdio_rx_work events once it has had a plain write.
  */
 #include <vmlinux.h>
 #include <bpf/bpf_helpers.h>
@@ -20,14 +27,6 @@
 #define SOFTIRQ_OFFSET	0x00000100
 
 const volatile bool stream = true;	/* send records through the ring */
-/*
- * The dashboard: count every write per instance and writer in inst_stats;
- * without stream_atomic, an atomic write is sent only when it is out of
- * bounds (flagged SAMPLED) or its instance has seen a plain write; a
- * pending-count timer decision only when it was stale.
- */
-const volatile bool aggregate;
-const volatile bool stream_atomic = true;
 const volatile __s32 capacity;		/* hw_bufs_used bound, 0: none */
 /*
  * Fields the driver's events have past the first ABI version's, set by
@@ -181,13 +180,11 @@ static __always_inline struct bes2600_cpu_stats *counted(void)
 	return st;
 }
 
+/* A ring slot for an event this CPU counted already (st is not NULL). */
 static __always_inline struct bes2600_event *
-reserve(struct bes2600_cpu_stats **stp)
+reserve(struct bes2600_cpu_stats *st)
 {
-	struct bes2600_cpu_stats *st = counted();
-
-	*stp = st;
-	return st && stream ? ring_slot(st) : NULL;
+	return stream ? ring_slot(st) : NULL;
 }
 
 static __always_inline void submit(void *ctx, struct bes2600_event *e,
@@ -202,6 +199,7 @@ static __always_inline void submit(void *ctx, struct bes2600_event *e,
 	 * Wake the reader in batches: a wake-up per event costs more.  Each
 	 * CPU counts what it sent (cheaper than asking the ring each time).
 	 */
+	st->sent++;
 	st->unwoken += sizeof(*e);
 	if (st->unwoken >= wakeup_bytes) {
 		st->unwoken = 0;
@@ -245,93 +243,30 @@ static __always_inline int hw_slot_of(__u64 hw)
 }
 
 /*
- * A writer row is claimed by a 64-bit hash of its key, so a lookup is one
- * compare per row and a claim one cmpxchg; the key fields are filled by
- * the claimer for userspace to name.
+ * Counts a write in inst_stats (top_maps.h has the rules); returns the
+ * instance, or NULL when it has no slot (counted as unaggregated).
  */
-static __always_inline __u64 writer_tag(const struct bes2600_event *e)
-{
-	const __u64 k = 0x9e3779b97f4a7c15ULL;
-	__u64 c0, c1, h;
-
-	__builtin_memcpy(&c0, e->comm, 8);
-	__builtin_memcpy(&c1, e->comm + 8, 8);
-	h = (e->ctr.caller ^ e->ctx_func) * k;
-	h = (h ^ c0) * k;
-	h = (h ^ c1) * k;
-	h = (h ^ (e->ctx_kind | (__u64)e->ctr.atomic << 8 |
-		  (__u64)e->ctr.op << 16)) * k;
-	return h | 1;
-}
-
-static __always_inline void count_writer(struct bes2600_inst_stats *is,
-					 const struct bes2600_event *e)
-{
-	__u64 tag = writer_tag(e), cur;
-	struct bes2600_agg_writer *w;
-	int i;
-
-	for (i = 0; i < BES2600_INST_WRITERS; i++) {
-		w = &is->w[i];
-		cur = w->tag;
-		if (!cur) {
-			cur = __sync_val_compare_and_swap(&w->tag, 0, tag);
-			if (!cur) {
-				w->ctx_func = e->ctx_func;
-				w->caller = e->ctr.caller;
-				__builtin_memcpy(w->comm, e->comm,
-						 sizeof(w->comm));
-				w->ctx_kind = e->ctx_kind;
-				w->atomic = e->ctr.atomic;
-				w->op = e->ctr.op;
-				cur = tag;
-			}
-		}
-		if (cur == tag) {
-			__sync_fetch_and_add(&w->count, 1);
-			return;
-		}
-	}
-	__sync_fetch_and_add(&is->other_writes, 1);
-}
-
-/* Counts a write in inst_stats; returns the instance's flags. */
-static __always_inline __u32 aggregate_write(const struct bes2600_event *e,
-					     struct bes2600_cpu_stats *st)
+static __always_inline struct bes2600_inst_stats *
+count_write(const struct bes2600_event *e, struct bes2600_cpu_stats *st)
 {
 	int slot = hw_slot_of(e->hw);
 	int idx = bes2600_inst_index(slot, e->ctr.counter, e->ctr.idx);
-	__u32 key = idx, ep = epoch, s = ep & 1, v = e->ctr.new_;
 	struct bes2600_inst_stats *is;
 	struct bes2600_rx_stats *rs;
+	__u32 key = idx;
 
 	is = idx < 0 ? NULL : bpf_map_lookup_elem(&inst_stats, &key);
 	if (!is) {
 		st->unaggregated++;
-		return 0;
+		return NULL;
 	}
-	__sync_fetch_and_add(&is->writes, 1);
-	__sync_fetch_and_add(&is->delta_sum, e->ctr.delta);
-	is->value = v;
-	is->capacity = e->ctr.capacity;
-	/* Tagged ep + 1: a zeroed slot belongs to no interval. */
-	if (is->epoch[s] != ep + 1) {
-		is->epoch[s] = ep + 1;
-		is->min[s] = is->max[s] = v;
-	} else if ((__s32)v < is->min[s]) {
-		is->min[s] = v;
-	} else if ((__s32)v > is->max[s]) {
-		is->max[s] = v;
-	}
-	if (!e->ctr.atomic && !(is->flags & BES2600_INST_PLAIN)) {
-		is->flags |= BES2600_INST_PLAIN;
+	if (bes2600_count_write(is, e, epoch, bpf_ktime_get_coarse_ns())) {
 		key = slot;
 		rs = bpf_map_lookup_elem(&rx_stats, &key);
 		if (rs)
 			rs->plain = 1;
 	}
-	count_writer(is, e);
-	return is->flags;
+	return is;
 }
 
 static __always_inline void fill_counter(struct bes2600_event *e,
@@ -368,45 +303,44 @@ static __always_inline int on_counter(void *ctx, __u32 counter, void *hw,
 				      int cap)
 {
 	struct bes2600_cpu_stats *st = counted();
+	struct bes2600_inst_stats *is;
 	struct bes2600_event tmp, *e;
 	__u8 flags = 0;
-	__u32 iflags;
 
 	if (!st)
 		return 0;
-	if (aggregate) {
-		/*
-		 * Only the fields the aggregation reads are filled here; a
-		 * record that is sent is built in the ring.
-		 */
-		fill_counter(&tmp, counter, hw, idx, op, delta, old, new,
-			     atomic, caller, cap, st);
-		iflags = aggregate_write(&tmp, st);
-		if (atomic && !stream_atomic &&
-		    !(iflags & BES2600_INST_PLAIN)) {
-			if (!out_of_bounds(counter, new, cap))
-				return 0;
-			flags = BES2600_REC_SAMPLED;
-		}
+	/*
+	 * Only the fields the count reads are filled here; a record that is
+	 * sent is built in the ring.
+	 */
+	fill_counter(&tmp, counter, hw, idx, op, delta, old, new, atomic,
+		     caller, cap, st);
+	is = count_write(&tmp, st);
+	/* A write with no slot is sent: it is counted nowhere else. */
+	if (atomic && is && !is->plain &&
+	    (counter != BES2600_WSM_TX_PENDING || timer_has_now)) {
+		if (!out_of_bounds(counter, new, cap))
+			return 0;
+		flags = BES2600_REC_SAMPLED;
 	}
-	if (!stream)
-		return 0;
-	e = ring_slot(st);
+	e = reserve(st);
 	if (!e)
 		return 0;
-	e->flags = flags;
-	e->pad[0] = e->pad[1] = 0;
-	fill_counter(e, counter, hw, idx, op, delta, old, new, atomic, caller,
-		     cap, st);
-	stamp(e);
+	/* The context decided above is copied, not decided again. */
+	tmp.flags = flags;
+	tmp.pad[0] = tmp.pad[1] = 0;
+	tmp.lost_before = 0;
+	tmp.stack_id = -1;
+	stamp(&tmp);
+	__builtin_memcpy(e, &tmp, sizeof(*e));
 	submit(ctx, e, st);
 	return 0;
 }
 
 /*
- * The dashboard counts sdio_rx_work in rx_stats.  It sends a chip's events
- * (for the flight recorder) only once the chip had a plain write, as a
- * race needs one; the others are only counted as seen.
+ * sdio_rx_work is counted in rx_stats.  A chip's events are sent (for the
+ * flight recorder) only once the chip had a plain write, as a race needs
+ * one; the others are only counted.
  */
 static __always_inline struct bes2600_rx_stats *rx_of(void *hw)
 {
@@ -418,10 +352,7 @@ static __always_inline struct bes2600_rx_stats *rx_of(void *hw)
 /* A chip with no slot (past BES2600_MAX_HW) is streamed for the analysis. */
 static __always_inline bool streams_rx(const struct bes2600_rx_stats *rs)
 {
-	if (!rs || rs->plain)
-		return true;
-	counted();
-	return false;
+	return !rs || rs->plain;
 }
 
 static __always_inline void hist_add(__u32 *h, __u64 v)
@@ -504,12 +435,12 @@ static __always_inline bool rx_end_streamed(void *hw, __u32 transfers,
 static __always_inline int on_rx_work_queue(void *ctx, void *hw, int reason,
 					    __u8 queued)
 {
-	struct bes2600_cpu_stats *st;
+	struct bes2600_cpu_stats *st = counted();
 	struct bes2600_event *e;
 
-	if (aggregate && !rx_queue_streamed(hw, reason, queued))
+	if (!st || !rx_queue_streamed(hw, reason, queued))
 		return 0;
-	e = reserve(&st);
+	e = reserve(st);
 	if (!e)
 		return 0;
 	common(e, BES2600_EV_RX_WORK_QUEUE, hw, st);
@@ -521,12 +452,12 @@ static __always_inline int on_rx_work_queue(void *ctx, void *hw, int reason,
 
 static __always_inline int on_rx_work_start(void *ctx, void *hw)
 {
-	struct bes2600_cpu_stats *st;
+	struct bes2600_cpu_stats *st = counted();
 	struct bes2600_event *e;
 
-	if (aggregate && !rx_start_streamed(hw))
+	if (!st || !rx_start_streamed(hw))
 		return 0;
-	e = reserve(&st);
+	e = reserve(st);
 	if (!e)
 		return 0;
 	common(e, BES2600_EV_RX_WORK_START, hw, st);
@@ -538,13 +469,13 @@ static __always_inline int on_rx_work_end(void *ctx, void *hw, __u32 transfers,
 					  __u32 packets, __u32 bytes,
 					  __u32 direct, __u32 queued, int err)
 {
-	struct bes2600_cpu_stats *st;
+	struct bes2600_cpu_stats *st = counted();
 	struct bes2600_event *e;
 
-	if (aggregate && !rx_end_streamed(hw, transfers, packets, bytes,
-					  direct, queued, err))
+	if (!st || !rx_end_streamed(hw, transfers, packets, bytes, direct,
+				    queued, err))
 		return 0;
-	e = reserve(&st);
+	e = reserve(st);
 	if (!e)
 		return 0;
 	common(e, BES2600_EV_RX_WORK_END, hw, st);
@@ -562,20 +493,26 @@ static __always_inline int on_pending_timer(void *ctx, void *hw, int idx,
 					    int count, int action, int now,
 					    bool has_now)
 {
-	struct bes2600_cpu_stats *st;
+	struct bes2600_cpu_stats *st = counted();
+	int slot = hw_slot_of((__u64)hw);
+	__u32 key = bes2600_inst_index(slot, BES2600_WSM_TX_PENDING, idx);
+	struct bes2600_inst_stats *is;
 	struct bes2600_event *e;
 
-	/*
-	 * The dashboard's analysis needs the stale decisions only (the
-	 * count read back is not the one decided on: check-then-act).
-	 * Without the read-back, the analysis decides from the writes
-	 * around the decision: send them all.
-	 */
-	if (aggregate && has_now && now == count) {
-		counted();
+	if (!st)
 		return 0;
-	}
-	e = reserve(&st);
+	is = (int)key < 0 ? NULL : bpf_map_lookup_elem(&inst_stats, &key);
+	if (is)
+		bes2600_count_timer(is, has_now, count, now);
+	/*
+	 * The analysis needs the stale decisions only (the count read back
+	 * is not the one decided on: check-then-act).  Without the
+	 * read-back, it decides from the writes around the decision: send
+	 * them all.
+	 */
+	if (is && has_now && now == count)
+		return 0;
+	e = reserve(st);
 	if (!e)
 		return 0;
 	common(e, BES2600_EV_PENDING_TIMER, hw, st);

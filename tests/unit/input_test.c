@@ -88,11 +88,19 @@ static void test_index_out_of_range_refused(void **state)
 	expect_refused(&s, "wsm_tx_pending index 20000 outside 0..7");
 }
 
-/* Each event a new context, or a new call site: linear searches grew. */
-static void test_many_contexts_and_writers_refused(void **state)
+/*
+ * Each event a new context: the linear search grew, so contexts are
+ * capped.  Each a new call site: the counts keep BES2600_INST_WRITERS
+ * rows per instance, the rest in one "others" row, as the BPF side does.
+ */
+static void test_many_contexts_refused_writers_bounded(void **state)
 {
+	const struct json *in, *w, *row;
 	struct bes2600_event e;
+	struct synth_out o;
 	struct synth s;
+	struct json *j;
+	size_t k;
 	int i;
 
 	(void)state;
@@ -107,12 +115,30 @@ static void test_many_contexts_and_writers_refused(void **state)
 	expect_refused(&s, "more than 4096 writer contexts");
 
 	synth_open(&s, 50 * MS);
-	for (i = 0; i < AN_MAX_WRITERS + 5; i++) {
+	for (i = 0; i < 1029; i++) {
 		e = synth_ctr(s.start_ns + i * US, BH, HBU, 0, 1, i, i + 1,
 			      true, SITE_ALLOC + 16 * i, 0);
 		synth_put(&s, &e);
 	}
-	expect_refused(&s, "more than 1024 writers");
+	synth_close(&s);
+	j = synth_replay_json(&s, &o, NULL);
+	assert_non_null(j);
+	in = json_at(json_get(j, "instances"), 0);
+	assert_int_equal(json_num(json_get(in, "writes"), -1), 1029);
+	w = json_get(in, "writers");
+	assert_int_equal(json_len(w), BES2600_INST_WRITERS + 1);
+	for (k = 0; k < json_len(w); k++) {
+		row = json_at(w, k);
+		if (!strcmp(json_str(json_get(row, "context"), ""), "others"))
+			assert_int_equal(json_num(json_get(row, "count"), -1),
+					 1029 - BES2600_INST_WRITERS);
+		else
+			assert_int_equal(json_num(json_get(row, "count"), -1),
+					 1);
+	}
+	json_free(j);
+	synth_out_free(&o);
+	synth_unlink(&s);
 }
 
 /* A pending-count timer decision at INT32_MAX: count + 1 overflowed. */
@@ -271,7 +297,7 @@ int main(void)
 		cmocka_unit_test(test_many_instances_refused_not_2gb),
 		cmocka_unit_test(test_stack_id_out_of_range_refused),
 		cmocka_unit_test(test_index_out_of_range_refused),
-		cmocka_unit_test(test_many_contexts_and_writers_refused),
+		cmocka_unit_test(test_many_contexts_refused_writers_bounded),
 		cmocka_unit_test(test_timer_count_int_max_no_overflow),
 		cmocka_unit_test(test_chain_extreme_values_no_overflow),
 		cmocka_unit_test(test_chain_tiny_window_ends),

@@ -79,18 +79,18 @@ set_limit(struct analysis *a, const char *fmt, ...)
 	va_end(ap);
 }
 
-static uint32_t intern_ctx(struct analysis *a, const struct bes2600_event *e)
+static uint32_t intern_ctx_parts(struct analysis *a, uint8_t kind,
+				 uint64_t func, const char *comm)
 {
-	struct an_ctx key = { .kind = e->ctx_kind }, *v;
+	struct an_ctx key = { .kind = kind }, *v;
 	size_t i;
 
-	if (e->ctx_kind == BES2600_CTX_WORK)
-		key.func = e->ctx_func;
-	if (e->ctx_kind == BES2600_CTX_KTHREAD ||
-	    e->ctx_kind == BES2600_CTX_TASK) {
-		memcpy(key.comm, e->comm, sizeof(key.comm));
+	if (kind == BES2600_CTX_WORK)
+		key.func = func;
+	if (kind == BES2600_CTX_KTHREAD || kind == BES2600_CTX_TASK) {
+		memcpy(key.comm, comm, sizeof(key.comm));
 		key.comm[sizeof(key.comm) - 1] = '\0';
-		if (e->ctx_kind == BES2600_CTX_KTHREAD)
+		if (kind == BES2600_CTX_KTHREAD)
 			kthread_base_name(key.comm);
 		/* Bytes after the NUL must not split one context in two. */
 		for (i = strlen(key.comm); i < sizeof(key.comm); i++)
@@ -121,6 +121,11 @@ static uint32_t intern_ctx(struct analysis *a, const struct bes2600_event *e)
 	}
 	a->ctxs[a->nctx] = key;
 	return a->nctx++;
+}
+
+static uint32_t intern_ctx(struct analysis *a, const struct bes2600_event *e)
+{
+	return intern_ctx_parts(a, e->ctx_kind, e->ctx_func, e->comm);
 }
 
 static struct finding_path path_of(const struct chain_event *e, uint32_t pid)
@@ -161,17 +166,14 @@ static void on_break(void *ctx, const struct chain_event *e,
 	}
 }
 
+/* The values in chain order: the fold's endpoints of an atomic chain. */
 static void note_value(struct an_instance *in, const struct chain_event *e)
 {
-	if (!in->have_value) {
-		in->have_value = true;
-		in->first_value = in->min = in->max = e->old;
+	if (!in->have_chain_value) {
+		in->have_chain_value = true;
+		in->chain_first = e->old;
 	}
-	in->last_value = e->new_;
-	if (e->new_ < in->min)
-		in->min = e->new_;
-	if (e->new_ > in->max)
-		in->max = e->new_;
+	in->chain_last = e->new_;
 }
 
 /*
@@ -230,8 +232,6 @@ static void check_contexts(struct an_instance *in, const struct finding_path *p)
 
 	if (p->op == CHAIN_OP_SET)
 		return;
-	if (q->valid && q->ctx != p->ctx)
-		in->handovers++;
 	if (q->valid && q->ctx != p->ctx && (!q->atomic || !p->atomic) &&
 	    !findings_note(&in->an->findings, FC_NON_ATOMIC_CROSS_CONTEXT,
 			   in->index, q, p, true, p->ts))
@@ -317,49 +317,28 @@ static struct an_instance *get_inst(struct analysis *a, uint64_t hw,
 	return in;
 }
 
-static void count_writer(struct an_instance *in, uint32_t ctx,
-			 const struct bes2600_event *e)
+/*
+ * A record file without counts: each record is folded into them by the
+ * BPF side's rules (top_maps.h), with the record's own stamp as the time;
+ * the endpoints go by stamp, as records come in ring order.
+ */
+static void fold_write(struct an_instance *in, const struct bes2600_event *e)
 {
-	struct an_writer *w = NULL;
-	size_t i;
+	struct bes2600_inst_stats *c = &in->cnt;
 
-	for (i = 0; i < in->nwriters; i++) {
-		w = &in->writers[i];
-		if (w->ctx == ctx && w->site == e->ctr.caller &&
-		    w->atomic == !!e->ctr.atomic)
-			break;
+	bes2600_count_write(c, e, 0, e->ts_ns);
+	if (!in->fold_first_ts || e->ts_ns < in->fold_first_ts) {
+		in->fold_first_ts = e->ts_ns;
+		c->first = e->ctr.old;
+		if (e->ctr.old < c->lo)
+			c->lo = e->ctr.old;
+		if (e->ctr.old > c->hi)
+			c->hi = e->ctr.old;
 	}
-	if (i == in->nwriters) {
-		if (in->nwriters == AN_MAX_WRITERS) {
-			set_limit(in->an, "more than %d writers (context x call site x flavour) of one counter: not a bes2600 stream",
-				  AN_MAX_WRITERS);
-			return;
-		}
-		if (in->nwriters == in->capw) {
-			size_t cap = in->capw ? in->capw * 2 : 8;
-			struct an_writer *v = realloc(in->writers,
-						      cap * sizeof(*v));
-
-			if (!v) {
-				in->an->oom = true;
-				return;
-			}
-			in->writers = v;
-			in->capw = cap;
-		}
-		w = &in->writers[in->nwriters++];
-		memset(w, 0, sizeof(*w));
-		w->ctx = ctx;
-		w->site = e->ctr.caller;
-		w->atomic = !!e->ctr.atomic;
-		w->first_ts = e->ts_ns;
+	if (e->ts_ns >= in->fold_last_ts) {
+		in->fold_last_ts = e->ts_ns;
+		c->value = e->ctr.new_;
 	}
-	w->count++;
-	w->ops |= 1 << (e->ctr.op & 7);
-	if (e->ts_ns < w->first_ts)
-		w->first_ts = e->ts_ns;
-	if (e->ts_ns > w->last_ts)
-		w->last_ts = e->ts_ns;
 }
 
 /* Decides every pending timer the chain has passed (or all, at the end). */
@@ -380,7 +359,7 @@ static void check_timers(struct an_instance *in)
 		 * maps) no chain will pass it: the timer's own read-back
 		 * decides, once the stream is past it.
 		 */
-		if (!a->finished && ((in->writes &&
+		if (!a->finished && ((in->chained &&
 				      chain_horizon(&in->chain) <= t->ts) ||
 				     a->last_ts < t->ts + settled))
 			break;
@@ -403,9 +382,8 @@ static void check_timers(struct an_instance *in)
 			if (h->ctx != t->ctx && h->ts <= t->ts)
 				wb = h;
 		}
-		if (d)
-			in->timer_decisions++;
-		else
+		/* Only a stream with the writes can match a decrement. */
+		if (!d && in->chained)
 			in->timer_unmatched++;
 		/*
 		 * Stale when the count read back after the timer call is not
@@ -467,6 +445,8 @@ static void timer_event(struct analysis *a, const struct bes2600_event *e)
 	in = get_inst(a, e->hw, BES2600_WSM_TX_PENDING, e->timer.idx);
 	if (!in)
 		return;
+	if (!a->cfg.counts_given)
+		bes2600_count_timer(&in->cnt, t.has_now, t.count, t.now);
 	pending = in->ntimers - in->t0;
 	v = window_room(in->timers, &in->t0, pending, &in->capt, sizeof(*v));
 	if (!v) {
@@ -534,27 +514,18 @@ static void counter_event(struct analysis *a, const struct bes2600_event *e)
 	ctx = intern_ctx(a, e);
 	if (e->ctr.capacity > 0)
 		in->capacity = e->ctr.capacity;
-	count_writer(in, ctx, e);
+	if (!a->cfg.counts_given)
+		fold_write(in, e);
 	to_chain_event(e, ctx, &ce);
 	if (e->flags & BES2600_REC_SAMPLED) {
 		sampled_event(in, &ce);
 		return;
 	}
-	in->writes++;
-	if (e->ctr.atomic)
-		in->atomic_writes++;
-	else
-		in->plain_writes++;
-	in->delta_sum += e->ctr.delta;
-	/* The value before the first write and after the last, by stamp. */
-	if (!in->first_ts || e->ts_ns < in->first_ts) {
+	in->chained++;
+	if (!in->first_ts || e->ts_ns < in->first_ts)
 		in->first_ts = e->ts_ns;
-		in->stamp_first = e->ctr.old;
-	}
-	if (e->ts_ns >= in->last_ts) {
+	if (e->ts_ns > in->last_ts)
 		in->last_ts = e->ts_ns;
-		in->stamp_last = e->ctr.new_;
-	}
 
 	if (chain_add(&in->chain, &ce))
 		a->oom = true;
@@ -685,7 +656,8 @@ int analysis_feed(struct analysis *a, const struct bes2600_event *e)
 	case BES2600_EV_RX_WORK_START:
 	case BES2600_EV_RX_WORK_END:
 		a->rx_events++;
-		if (rxwork_add(&a->rx, e))
+		/* Given counts hold the totals; the records are the flight's. */
+		if (!a->cfg.counts_given && rxwork_add(&a->rx, e))
 			a->oom = true;
 		break;
 	case BES2600_EV_PENDING_TIMER:
@@ -737,9 +709,108 @@ const struct an_stack *analysis_stack(const struct analysis *a, int32_t id)
 	return NULL;
 }
 
+int analysis_take_counts(struct analysis *a, uint64_t hw, uint32_t counter,
+			 int32_t idx, const struct bes2600_inst_stats *st)
+{
+	struct an_instance *in = get_inst(a, hw, counter, idx);
+
+	if (!in)
+		return -1;
+	in->cnt = *st;
+	if (st->capacity > 0)
+		in->capacity = st->capacity;
+	return 0;
+}
+
+void analysis_take_rx(struct analysis *a, const struct bes2600_rx_stats *st)
+{
+	rxwork_add_stats(&a->rx, st);
+}
+
+static struct an_writer *writer_row(struct an_instance *in, uint32_t ctx,
+				    uint64_t site, bool atomic)
+{
+	struct an_writer *w;
+	size_t i;
+
+	for (i = 0; i < in->nwriters; i++) {
+		w = &in->writers[i];
+		if (w->ctx == ctx && w->site == site && w->atomic == atomic)
+			return w;
+	}
+	if (in->nwriters == in->capw) {
+		size_t cap = in->capw ? in->capw * 2 : 8;
+
+		w = realloc(in->writers, cap * sizeof(*w));
+		if (!w)
+			return NULL;
+		in->writers = w;
+		in->capw = cap;
+	}
+	w = &in->writers[in->nwriters++];
+	memset(w, 0, sizeof(*w));
+	w->ctx = ctx;
+	w->site = site;
+	w->atomic = atomic;
+	return w;
+}
+
+/*
+ * The figures the report reads, from the counts: rows of one context
+ * (a kthread's per-CPU names are one), site and flavour merge, their ops
+ * in a set; writers past the rows kept are one "others" row.
+ */
+static void settle(struct an_instance *in)
+{
+	const struct bes2600_inst_stats *c = &in->cnt;
+	struct analysis *a = in->an;
+	struct an_writer *w;
+	uint32_t ctx;
+	size_t i;
+
+	in->writes = c->writes;
+	in->plain_writes = c->plain_writes;
+	in->atomic_writes = c->writes - c->plain_writes;
+	in->delta_sum = c->delta_sum;
+	in->handovers = c->handovers;
+	in->timer_decisions = c->timer_decisions;
+	in->have_value = c->has_first;
+	analysis_endpoints(in, &in->first_value, &in->last_value);
+	in->min = c->lo;
+	in->max = c->hi;
+	in->nwriters = 0;
+	for (i = 0; i < BES2600_INST_WRITERS; i++) {
+		const struct bes2600_agg_writer *r = &c->w[i];
+
+		if (!r->tag)
+			continue;
+		ctx = intern_ctx_parts(a, r->ctx_kind, r->ctx_func, r->comm);
+		w = writer_row(in, ctx, r->caller, r->atomic);
+		if (!w) {
+			a->oom = true;
+			return;
+		}
+		if (!w->count || r->first_ns < w->first_ts)
+			w->first_ts = r->first_ns;
+		if (r->last_ns > w->last_ts)
+			w->last_ts = r->last_ns;
+		w->count += r->count;
+		w->ops |= 1 << (r->op & 7);
+	}
+	if (c->other_writes) {
+		w = writer_row(in, intern_ctx_parts(a, 0, 0, ""), 0, false);
+		if (!w) {
+			a->oom = true;
+			return;
+		}
+		w->count = c->other_writes;
+	}
+}
+
 void analysis_finish(struct analysis *a, uint64_t end_ns)
 {
-	size_t i;
+	uint64_t first, last;
+	size_t i, k;
 
 	if (a->finished)
 		return;
@@ -752,15 +823,25 @@ void analysis_finish(struct analysis *a, uint64_t end_ns)
 
 		chain_flush(&in->chain);
 		check_timers(in);
+		settle(in);
 		if (!analysis_drift(a, in))
 			continue;
+		first = in->first_ts;
+		last = in->last_ts;
+		/* Nothing chained: the writers' own times. */
+		for (k = 0; !in->chained && k < in->nwriters; k++) {
+			if (!first || in->writers[k].first_ts < first)
+				first = in->writers[k].first_ts;
+			if (in->writers[k].last_ts > last)
+				last = in->writers[k].last_ts;
+		}
 		f = findings_note(&a->findings, FC_DRIFT, in->index, NULL,
-				  NULL, false, in->last_ts);
+				  NULL, false, last);
 		if (!f) {
 			a->oom = true;
 			continue;
 		}
-		f->first_ts = in->first_ts;
+		f->first_ts = first;
 		f->count = in->chain.breaks + in->chain.unordered +
 			   in->chain.undecided + in->chain.set_breaks;
 		f->value = analysis_drift(a, in);
@@ -771,31 +852,37 @@ void analysis_finish(struct analysis *a, uint64_t end_ns)
 }
 
 /*
- * Atomic writes form one chain, whatever their stamps say.  Racing plain
- * stores do not: there, memory keeps the last store, which is the last
- * stamp (each event is stamped right after its store).
+ * Given counts: the BPF side's first and last.  Folded: atomic writes
+ * form one chain, whatever their stamps say; racing plain stores do not:
+ * there, memory keeps the last store, which is the last stamp (each event
+ * is stamped right after its store).
  */
 void analysis_endpoints(const struct an_instance *in, int32_t *first,
 			int32_t *last)
 {
-	*first = in->plain_writes ? in->stamp_first : in->first_value;
-	*last = in->plain_writes ? in->stamp_last : in->last_value;
+	bool chain = !in->an->cfg.counts_given && !in->cnt.plain_writes &&
+		     in->have_chain_value;
+
+	*first = chain ? in->chain_first : in->cnt.first;
+	*last = chain ? in->chain_last : in->cnt.value;
 }
 
 int64_t analysis_net_drift(const struct an_instance *in)
 {
 	int32_t first, last;
 
-	if (!in->have_value)
+	if (!in->cnt.has_first)
 		return 0;
 	analysis_endpoints(in, &first, &last);
-	return (int64_t)last - first - in->delta_sum;
+	return (int64_t)last - first - in->cnt.delta_sum;
 }
 
 int64_t analysis_drift(const struct analysis *a, const struct an_instance *in)
 {
+	if (a->cfg.counts_given)
+		return analysis_net_drift(in);
 	/* An atomic chain loses nothing it does not report as a break. */
-	if (analysis_incomplete(a, in) || !in->plain_writes)
+	if (analysis_incomplete(a, in) || !in->cnt.plain_writes)
 		return in->chain.drift;
 	return analysis_net_drift(in);
 }
@@ -817,7 +904,8 @@ bool analysis_incomplete(const struct analysis *a,
 {
 	size_t i;
 
-	if (in->sampled)
+	/* A dashboard's stream: atomic writes in bounds were not sent. */
+	if (in->sampled && !a->cfg.counts_given)
 		return true;
 	for (i = 0; i < a->nspans; i++)
 		if (a->spans[i].to >= in->first_ts &&

@@ -2,8 +2,15 @@
 /*
  * The audit's analysis of a stream of struct bes2600_event records, live
  * or replayed, with no BPF in it.  Per counter instance (hw, counter, idx):
- * the writers table and the lost-update chain; over the stream: findings,
- * the Phase 7 figures, drops and the spans they leave incomplete.
+ * the counts (writes, deltas, values, writers: struct bes2600_inst_stats)
+ * and the lost-update chain; over the stream: findings, the Phase 7
+ * figures, drops and the spans they leave incomplete.
+ *
+ * The counts and the Phase 7 totals come from the BPF side, exact across
+ * drops, when cfg.counts_given (a live audit, or a record file that holds
+ * them): the records then carry only what the chain and the findings
+ * need.  Otherwise (an older record file, a synthetic stream) the
+ * analysis folds every record into the same figures by the same rules.
  *
  * Records may come in any order across CPUs (in order per CPU); the
  * analysis waits for the reorder window before it decides anything.
@@ -16,7 +23,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include <bes2600/top_event.h>
+#include <bes2600/top_maps.h>
 
 #include "chain.h"
 #include "findings.h"
@@ -29,7 +36,6 @@
  * far above any driver's, low enough that lookups stay cheap.
  */
 #define AN_MAX_CTXS 4096
-#define AN_MAX_WRITERS 1024
 
 struct an_config {
 	uint64_t window_ns;	/* reorder window */
@@ -40,6 +46,8 @@ struct an_config {
 	 */
 	int32_t capacity;
 	uint64_t budget;	/* chain search cost per decision; 0: default */
+	/* counts come from analysis_take_counts() and _take_rx(), not records */
+	bool counts_given;
 };
 
 /* A logical context (architecture notes, "Contexts"). */
@@ -49,7 +57,7 @@ struct an_ctx {
 	char comm[BES2600_COMM_LEN];	/* kthread and task contexts */
 };
 
-/* One row of the writers table. */
+/* One row of the writers table, made from the counts' rows. */
 struct an_writer {
 	uint32_t ctx;
 	uint64_t site;
@@ -75,18 +83,24 @@ struct an_instance {
 	int32_t capacity;	/* the driver's bound, latest record's; 0: none */
 	uint32_t index;		/* in analysis->inst */
 	struct analysis *an;
+	/* The one owner of the figures below (analysis_settle() copies). */
+	struct bes2600_inst_stats cnt;
+	uint64_t fold_first_ts, fold_last_ts;	/* the fold's, by stamp */
 	struct chain chain;
+	/* Set by analysis_finish() from cnt: */
 	struct an_writer *writers;
 	size_t nwriters, capw;
-	uint64_t writes, plain_writes, atomic_writes;
-	uint64_t sampled;	/* BES2600_REC_SAMPLED records, not chained */
+	uint64_t writes, plain_writes, atomic_writes, handovers;
 	int64_t delta_sum;
 	bool have_value;
-	int32_t first_value, last_value, min, max;	/* in chain order */
+	int32_t first_value, last_value, min, max;
+	/* Records: counter ones chained, and the span of their stamps. */
+	uint64_t chained;
+	uint64_t sampled;	/* BES2600_REC_SAMPLED records, not chained */
 	uint64_t first_ts, last_ts;
-	int32_t stamp_first, stamp_last;	/* old of first, new of last */
+	int32_t chain_first, chain_last;	/* in chain order */
+	bool have_chain_value;
 	struct finding_path prev_rmw;	/* last add/sub in chain order */
-	uint64_t handovers;	/* add/subs whose previous one was another context's */
 	struct finding_path prev;	/* last write in chain order */
 	/* wsm_tx_pending: recent writes in chain order, and timer records */
 	struct finding_path *hist;
@@ -147,6 +161,13 @@ int analysis_drop(struct analysis *a, uint32_t cpu, uint64_t from,
 		  uint64_t to, uint64_t lost);
 int analysis_add_stack(struct analysis *a, int32_t id, const uint64_t *ips,
 		       uint32_t n);
+/*
+ * The BPF side's counts of one instance, and of one chip's sdio_rx_work
+ * (summed over chips), taken before analysis_finish(): -1 past a cap.
+ */
+int analysis_take_counts(struct analysis *a, uint64_t hw, uint32_t counter,
+			 int32_t idx, const struct bes2600_inst_stats *st);
+void analysis_take_rx(struct analysis *a, const struct bes2600_rx_stats *st);
 const struct an_stack *analysis_stack(const struct analysis *a, int32_t id);
 /* Decides everything still waiting; end_ns: 0 when unknown. */
 void analysis_finish(struct analysis *a, uint64_t end_ns);
@@ -159,12 +180,13 @@ bool analysis_incomplete(const struct analysis *a,
 /* The value before the first write and after the last one. */
 void analysis_endpoints(const struct an_instance *in, int32_t *first,
 			int32_t *last);
-/* Last stored - first read - sum of deltas. */
+/* Last stored - first read - sum of deltas, from the counts. */
 int64_t analysis_net_drift(const struct an_instance *in);
 /*
- * The drift the audit reports: the net drift where plain stores raced and
- * no record was lost, else the values lost at the chain's breaks (which
- * leaves the gaps out).
+ * The drift the audit reports: the net drift, exact across drops, when
+ * the counts were given; folded from records, the net drift where plain
+ * stores raced and no record was lost, else the values lost at the
+ * chain's breaks (which leaves the gaps out).
  */
 int64_t analysis_drift(const struct analysis *a, const struct an_instance *in);
 /* Findings not suppressed, of error and of warning classes (a may be NULL). */

@@ -319,8 +319,9 @@ static int run_live(struct audit_run *run, const struct audit_opts *o,
 	run->start_realtime_ns = (uint64_t)rt.tv_sec * 1000000000ULL +
 				 rt.tv_nsec;
 	run->start_ns = audit_now_ns();
+	/* The BPF side counts; the records carry what the analysis needs. */
 	if (audit_make_analysis(run, o->window_ns, o->capacity,
-				o->stacks ? REC_F_STACKS : 0))
+				REC_F_COUNTS | (o->stacks ? REC_F_STACKS : 0)))
 		return -1;
 	if (live_audit_run(run)) {
 		if (!run->reason[0])

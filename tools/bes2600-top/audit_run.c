@@ -68,6 +68,34 @@ static int feed_drop(struct audit_run *run, uint32_t cpu, uint64_t from,
 	return 0;
 }
 
+int audit_take_counts(struct audit_run *run, uint64_t hw, uint32_t counter,
+		      int32_t idx, const struct bes2600_inst_stats *st)
+{
+	if (run->rec && recorder_counts(run->rec, hw, counter, idx, st)) {
+		set_reason(run, "cannot write the record %s",
+			   run->opts->record_path);
+		return -1;
+	}
+	if (analysis_take_counts(run->an, hw, counter, idx, st)) {
+		set_reason(run, "%s", run->an->limit[0] ? run->an->limit :
+			   "out of memory");
+		return -1;
+	}
+	return 0;
+}
+
+int audit_take_rx(struct audit_run *run, uint64_t hw,
+		  const struct bes2600_rx_stats *st)
+{
+	if (run->rec && recorder_rx(run->rec, hw, st)) {
+		set_reason(run, "cannot write the record %s",
+			   run->opts->record_path);
+		return -1;
+	}
+	analysis_take_rx(run->an, st);
+	return 0;
+}
+
 int audit_start_command(struct audit_run *run)
 {
 	if (!run->opts->command)
@@ -154,6 +182,17 @@ static int on_stack(void *ctx, int32_t id, const uint64_t *ips, uint32_t n)
 	return 0;
 }
 
+static int on_counts(void *ctx, uint64_t hw, uint32_t counter, int32_t idx,
+		     const struct bes2600_inst_stats *st)
+{
+	return audit_take_counts(ctx, hw, counter, idx, st);
+}
+
+static int on_rx(void *ctx, uint64_t hw, const struct bes2600_rx_stats *st)
+{
+	return audit_take_rx(ctx, hw, st);
+}
+
 static int on_symbol(void *ctx, uint64_t addr, uint64_t size,
 		     const char *name, const char *module)
 {
@@ -191,6 +230,7 @@ int audit_make_analysis(struct audit_run *run, uint64_t window_ns,
 	struct an_config cfg = {
 		.window_ns = window_ns,
 		.capacity = capacity,
+		.counts_given = flags & REC_F_COUNTS,
 	};
 
 	run->an = analysis_new(&cfg);
@@ -206,7 +246,7 @@ int audit_replay(struct audit_run *run, const char *path)
 {
 	static const struct rec_ops ops = {
 		.event = on_event, .drop = on_drop, .stack = on_stack,
-		.symbol = on_symbol,
+		.symbol = on_symbol, .counts = on_counts, .rx = on_rx,
 	};
 	const struct audit_opts *o = run->opts;
 	struct rec_reader *rd;

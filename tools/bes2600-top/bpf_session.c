@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <bpf/bpf.h>
@@ -32,7 +33,22 @@ struct bpf_session {
 	size_t inst_len;
 	struct bes2600_rx_stats *rx;	/* rx_stats, mapped */
 	size_t rx_len;
+	uint64_t delivered;		/* records handed to on_event */
+	uint64_t deadline_ns;		/* of this poll; 0: none */
 };
+
+/* A poll's delivery stopped at its deadline (handle_record's return). */
+#define DEADLINE_HIT (-ETIME)
+/* Records delivered between two looks at the clock. */
+#define CLOCK_EVERY 256
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
 
 /* A mapped array lays its values out every round_up(value_size, 8). */
 _Static_assert(sizeof(struct bes2600_inst_stats) % 8 == 0,
@@ -100,6 +116,10 @@ static int handle_record(void *ctx, void *data, size_t size)
 	if (size < sizeof(struct bes2600_event))
 		return 0;
 	s->opts.on_event(s->opts.ctx, data);
+	/* libbpf has consumed this record: a stop loses nothing. */
+	if (++s->delivered % CLOCK_EVERY == 0 && s->deadline_ns &&
+	    now_ns() >= s->deadline_ns)
+		return DEADLINE_HIT;
 	return 0;
 }
 
@@ -139,8 +159,6 @@ struct bpf_session *bpf_session_open(const struct bpf_session_opts *o,
 		goto fail;
 	}
 	s->skel->rodata->stream = o->stream;
-	s->skel->rodata->aggregate = o->aggregate;
-	s->skel->rodata->stream_atomic = !o->aggregate || o->stream_atomic;
 	s->skel->rodata->capacity = o->capacity;
 	s->skel->rodata->with_stacks = o->stacks;
 	s->skel->rodata->ctr_has_capacity = driver_events_has_capacity(&s->ev);
@@ -193,20 +211,9 @@ fail:
 	return NULL;
 }
 
-int bpf_session_poll(struct bpf_session *s, int timeout_ms)
+void bpf_session_detach(struct bpf_session *s)
 {
-	int n;
-
-	if (!s->rb) {
-		usleep(timeout_ms * 1000);
-		return 0;
-	}
-	/* Records are sent without wake-up: poll, then drain what is there. */
-	n = ring_buffer__poll(s->rb, timeout_ms);
-	if (n < 0 && n != -EINTR)
-		return n;
-	n = ring_buffer__consume(s->rb);
-	return n < 0 && n != -EINTR ? n : 0;
+	bes2600_top_bpf__detach(s->skel);
 }
 
 void bpf_session_close(struct bpf_session *s)
@@ -253,6 +260,43 @@ static uint64_t sum_cpu_stats(const struct bpf_session *s, size_t off)
 			sum += *(uint64_t *)((char *)&v[i] + off);
 	free(v);
 	return sum;
+}
+
+int bpf_session_poll(struct bpf_session *s, int timeout_ms,
+		     uint64_t deadline_ns)
+{
+	int n;
+
+	if (!s->rb) {
+		usleep(timeout_ms * 1000);
+		return 0;
+	}
+	s->deadline_ns = deadline_ns;
+	/* Records are sent without wake-up: poll, then drain what is there. */
+	n = ring_buffer__poll(s->rb, timeout_ms);
+	if (n == DEADLINE_HIT)
+		return 1;
+	if (n < 0 && n != -EINTR)
+		return n;
+	n = ring_buffer__consume(s->rb);
+	if (n == DEADLINE_HIT)
+		return 1;
+	return n < 0 && n != -EINTR ? n : 0;
+}
+
+uint64_t bpf_session_backlog(const struct bpf_session *s)
+{
+	uint64_t sent = sum_cpu_stats(s, offsetof(struct bes2600_cpu_stats,
+						  sent));
+
+	return sent > s->delivered ? sent - s->delivered : 0;
+}
+
+uint64_t bpf_session_hw(const struct bpf_session *s, int hw_slot)
+{
+	return hw_slot < 0 || hw_slot >= BES2600_MAX_HW ? 0 :
+	       __atomic_load_n(&s->skel->bss->hw_slot[hw_slot],
+			       __ATOMIC_RELAXED);
 }
 
 uint64_t bpf_session_lost(const struct bpf_session *s)

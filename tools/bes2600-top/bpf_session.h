@@ -15,15 +15,12 @@
 struct bpf_session;
 struct driver_events;
 
+/*
+ * Every write is counted in maps; records go through the ring only where
+ * the analysis needs them (bpf/bes2600_top.bpf.c says which).
+ */
 struct bpf_session_opts {
-	bool stream;		/* send per-event records (else maps only) */
-	/*
-	 * The dashboard: count writes per instance and writer in maps, and
-	 * with !stream_atomic send an atomic write only when it is out of
-	 * bounds (0 .. capacity) or its instance had a plain write.
-	 */
-	bool aggregate;
-	bool stream_atomic;
+	bool stream;		/* send records (else maps only) */
 	int32_t capacity;	/* hw_bufs_used bound, 0: none */
 	bool stacks;		/* kernel stack ids in records */
 	bool verbose;		/* libbpf's messages to stderr */
@@ -42,8 +39,19 @@ struct bpf_session_error {
 
 struct bpf_session *bpf_session_open(const struct bpf_session_opts *o,
 				     struct bpf_session_error *err);
-/* Delivers what the ring holds, waiting up to timeout_ms for more. */
-int bpf_session_poll(struct bpf_session *s, int timeout_ms);
+/*
+ * Delivers what the ring holds, waiting up to timeout_ms for more; stops
+ * delivering at deadline_ns (CLOCK_MONOTONIC, 0: none) and returns 1
+ * then, with the rest left in the ring (bpf_session_backlog()).
+ */
+int bpf_session_poll(struct bpf_session *s, int timeout_ms,
+		     uint64_t deadline_ns);
+/* Records sent by the BPF side and not delivered yet. */
+uint64_t bpf_session_backlog(const struct bpf_session *s);
+/* The chip (bes2600_common address) of an instance slot, 0: none yet. */
+uint64_t bpf_session_hw(const struct bpf_session *s, int hw_slot);
+/* Stops the programs; the ring and the counts stay readable. */
+void bpf_session_detach(struct bpf_session *s);
 void bpf_session_close(struct bpf_session *s);
 
 const char *bpf_session_attach_mode(const struct bpf_session *s);

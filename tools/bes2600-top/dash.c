@@ -54,34 +54,6 @@ static struct dash_inst *get_inst(struct dash *d, uint32_t counter,
 	return in;
 }
 
-void dash_event(struct dash *d, const struct bes2600_event *e)
-{
-	struct dash_inst *in;
-
-	if (d->agg)
-		return;
-	d->events++;
-	d->ievents++;
-	if (e->type != BES2600_EV_COUNTER ||
-	    e->ctr.counter >= BES2600_NR_COUNTERS)
-		return;
-	in = get_inst(d, e->ctr.counter, e->ctr.idx);
-	if (!in)
-		return;
-	/* Records come in ring order: the latest stamp holds the value. */
-	if (!in->seen || e->ts_ns >= in->value_ts) {
-		in->value = e->ctr.new_;
-		in->value_ts = e->ts_ns;
-	}
-	if (!in->iseen || e->ctr.new_ < in->imin)
-		in->imin = e->ctr.new_;
-	if (!in->iseen || e->ctr.new_ > in->imax)
-		in->imax = e->ctr.new_;
-	in->seen = in->iseen = true;
-	in->iwrites++;
-	in->writes++;
-}
-
 double dash_rate(uint64_t count, double seconds)
 {
 	return seconds > 0 ? count / seconds : 0;
@@ -107,31 +79,6 @@ static void add_row(struct dash_writer *rows, int *n,
 		}
 	if (*n < DASH_MAX_WRITERS)
 		rows[(*n)++] = *w;
-}
-
-static int analysis_writers(const struct analysis *a, struct symtab *syms,
-			    struct dash_writer *rows)
-{
-	struct dash_writer w;
-	size_t i, j;
-	int n = 0;
-
-	for (i = 0; a && i < a->ninst; i++) {
-		const struct an_instance *in = a->inst[i];
-
-		for (j = 0; j < in->nwriters; j++) {
-			memset(&w, 0, sizeof(w));
-			instance_name(w.counter, sizeof(w.counter), in);
-			ctx_name(w.context, sizeof(w.context), a,
-				 in->writers[j].ctx, syms);
-			site_name(w.site, sizeof(w.site), in->writers[j].site,
-				  syms);
-			w.atomic = in->writers[j].atomic;
-			w.count = in->writers[j].count;
-			add_row(rows, &n, &w);
-		}
-	}
-	return n;
 }
 
 /* The interval's writer rates: a row's count last interval is its base. */
@@ -164,7 +111,6 @@ void dash_take_agg(struct dash *d, const struct dash_agg *v, int n,
 	struct dash_writer w;
 	int i, j, nw = 0;
 
-	d->agg = true;
 	d->ievents = seen - d->events;
 	d->events = seen;
 	for (i = 0; i < n; i++) {
@@ -218,8 +164,7 @@ void dash_take_agg(struct dash *d, const struct dash_agg *v, int n,
 		rxwork_take_stats(&d->agg_rx, rx);
 }
 
-void dash_interval(struct dash *d, const struct analysis *a,
-		   struct symtab *syms, uint64_t interval_ns, uint64_t drops)
+void dash_interval(struct dash *d, uint64_t interval_ns, uint64_t drops)
 {
 	double secs = interval_ns / 1e9;
 	const struct rxwork *rx;
@@ -247,12 +192,8 @@ void dash_interval(struct dash *d, const struct analysis *a,
 			in->nspark++;
 		in->spark[in->nspark - 1] = in->value;
 	}
-	if (!d->agg)
-		d->nnext_writers = analysis_writers(a, syms, d->next_writers);
 	interval_writers(d, d->next_writers, d->nnext_writers, secs);
-	rx = d->agg ? &d->agg_rx : a ? &a->rx : NULL;
-	if (!rx)
-		return;
+	rx = &d->agg_rx;
 	/* The rates below are the interval's: any duration will do. */
 	rxwork_figures(rx, 0, &f);
 	runs = f.runs - d->prev_runs;
@@ -346,9 +287,10 @@ void dash_batch_line(FILE *f, enum dash_format fmt, const struct dash *d,
 		}
 		break;
 	case DASH_JSONL:
-		fprintf(f, "{\"time_s\":%.3f,\"interval_s\":%.3f,\"events_per_s\":%.1f,\"drops\":%llu,\"counters\":{",
+		fprintf(f, "{\"time_s\":%.3f,\"interval_s\":%.3f,\"events_per_s\":%.1f,\"drops\":%llu,\"backlog\":%llu,\"counters\":{",
 			t_s, d->interval_s, d->events_per_s,
-			(unsigned long long)d->drops);
+			(unsigned long long)d->drops,
+			(unsigned long long)d->backlog);
 		for (i = 0; i < d->ninst; i++) {
 			const struct dash_inst *in = &d->inst[i];
 

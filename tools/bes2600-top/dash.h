@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /*
  * The dashboard's model, with no curses in it: per-interval figures of
- * the counters, their writers and sdio_rx_work, computed from the same
- * records and analysis as the audit, and the batch-mode lines (text, CSV,
- * JSONL).  The unit tests drive it directly.
+ * the counters, their writers and sdio_rx_work, from the BPF side's
+ * counts (the audit's too) and the findings of the same analysis as the
+ * audit's, and the batch-mode lines (text, CSV, JSONL).  The unit tests
+ * drive it directly.
  */
 #ifndef __BES2600_DASH_H
 #define __BES2600_DASH_H
@@ -60,15 +61,15 @@ struct dash {
 	struct dash_writer writers[DASH_MAX_WRITERS];
 	int nwriters;
 	struct dash_rx rx;
-	/* total (with agg: seen by the BPF side), in the interval */
+	/* seen by the BPF side: total, in the interval */
 	uint64_t events, ievents;
 	double events_per_s;
 	uint64_t drops;
+	/* records sent and not delivered when the interval ended */
+	uint64_t backlog;
 	double interval_s;		/* length of the last interval */
 	uint64_t intervals;
-	/* true: instances and writers come from the BPF aggregation */
-	bool agg;
-	/* with agg: the sdio_rx_work totals the BPF side counted */
+	/* the sdio_rx_work totals the BPF side counted */
 	struct rxwork agg_rx;
 	/* the interval's writer rows, before their rates */
 	struct dash_writer next_writers[DASH_MAX_WRITERS];
@@ -80,8 +81,6 @@ struct dash {
 enum dash_format { DASH_TEXT, DASH_CSV, DASH_JSONL };
 
 void dash_init(struct dash *d);
-/* Every record, before or after the analysis sees it. */
-void dash_event(struct dash *d, const struct bes2600_event *e);
 
 /* One instance slot of the BPF aggregation, read at an interval's end. */
 struct dash_agg {
@@ -91,21 +90,18 @@ struct dash_agg {
 };
 
 /*
- * A session that aggregates in BPF maps: the instances' values, interval
- * min/max (of the epoch that ended), writes, writers, the sdio_rx_work
- * figures (rx, NULL: none) and the events seen come from the maps, and the
- * records only feed the analysis.  Set d->agg before the first record;
- * call it before each dash_interval().
+ * The instances' values, interval min/max (of the epoch that ended),
+ * writes, writers, the sdio_rx_work figures (rx, NULL: none) and the
+ * events seen, from the maps; call it before each dash_interval().
  */
 void dash_take_agg(struct dash *d, const struct dash_agg *v, int n,
 		   const struct bes2600_rx_stats *rx, uint32_t ended_epoch,
 		   uint64_t seen, struct symtab *syms);
 /*
  * Closes an interval of interval_ns: rates, min/max, sparklines, writers
- * and the sdio_rx_work figures (without agg: from the analysis).
+ * and the sdio_rx_work figures; a (the findings) may be NULL.
  */
-void dash_interval(struct dash *d, const struct analysis *a,
-		   struct symtab *syms, uint64_t interval_ns, uint64_t drops);
+void dash_interval(struct dash *d, uint64_t interval_ns, uint64_t drops);
 struct dash_inst *dash_find(const struct dash *d, uint32_t counter,
 			    int32_t idx);
 

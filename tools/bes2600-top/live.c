@@ -15,6 +15,32 @@ static int get_stack(void *ctx, int32_t id, uint64_t *ips, int max)
 	return bpf_session_stack(ctx, id, ips, max);
 }
 
+/* Every instance the BPF side counted, and each chip's sdio_rx_work. */
+static int take_counts(struct audit_run *run, struct bpf_session *s)
+{
+	const struct bes2600_inst_stats *st;
+	uint32_t c;
+	uint64_t hw;
+	int slot, idx;
+
+	for (slot = 0; slot < BES2600_MAX_HW; slot++) {
+		hw = bpf_session_hw(s, slot);
+		if (!hw)
+			continue;
+		for (c = 0; c < BES2600_NR_COUNTERS; c++)
+			for (idx = 0; idx < BES2600_MAX_IDX; idx++) {
+				st = bpf_session_inst(s,
+					bes2600_inst_index(slot, c, idx));
+				if ((st->writes || st->timer_decisions) &&
+				    audit_take_counts(run, hw, c, idx, st))
+					return -1;
+			}
+		if (audit_take_rx(run, hw, bpf_session_rx(s, slot)))
+			return -1;
+	}
+	return 0;
+}
+
 int live_audit_run(struct audit_run *run)
 {
 	struct bpf_session_opts so = {
@@ -57,16 +83,22 @@ int live_audit_run(struct audit_run *run)
 		 * Records wake it in batches; signals (Ctrl-C, the command's
 		 * end) cut the wait short; -d ends it on time.
 		 */
-		if (bpf_session_poll(s, audit_wait_ms(run, 1000)) < 0 &&
+		if (bpf_session_poll(s, audit_wait_ms(run, 1000), 0) < 0 &&
 		    !*run->stop) {
 			snprintf(run->reason, sizeof(run->reason),
 				 "reading the ring buffer failed");
 			break;
 		}
 	}
-	/* What was stamped before the end still belongs to the audit. */
+	/*
+	 * What was stamped before the end still belongs to the audit; the
+	 * counts are taken once nothing adds to them.
+	 */
+	bpf_session_detach(s);
 	if (!run->reason[0])
-		bpf_session_poll(s, 0);
+		bpf_session_poll(s, 0, 0);
+	if (!run->reason[0])
+		take_counts(run, s);
 	audit_end(run, bpf_session_lost(s), get_stack, s);
 	bpf_session_close(s);
 	if (run->reason[0])

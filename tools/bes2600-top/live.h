@@ -21,7 +21,10 @@
  *  3. poll the ring buffer (100 ms timeout) while audit_running(run): it
  *     turns false on Ctrl-C/SIGTERM, when -d elapsed, when the command
  *     exited, or when a record could not be handled (reason is set).
- *  4. drain the ring once more, then call audit_end(run, lost_total,
+ *  4. detach, drain the ring once more, hand every counted instance to
+ *     audit_take_counts() and each chip's sdio_rx_work figures to
+ *     audit_take_rx() (they feed the analysis and the record), then call
+ *     audit_end(run, lost_total,
  *     get_stack, ctx) with the total of records the BPF side failed to
  *     send (bpf_session_lost()) and a function reading one stack id
  *     (bpf_session_stack()); it accounts the drops no record reported,
@@ -37,7 +40,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include <bes2600/top_event.h>
+#include <bes2600/top_maps.h>
 
 #include "driver_events.h"
 #include "runner.h"
@@ -94,6 +97,11 @@ int live_audit_run(struct audit_run *run);
 
 /* For live.c: the ring buffer record callback (ctx is the run). */
 void audit_on_event(void *run, const struct bes2600_event *e);
+/* The BPF side's counts, at the end: 0, or -1 with reason set. */
+int audit_take_counts(struct audit_run *run, uint64_t hw, uint32_t counter,
+		      int32_t idx, const struct bes2600_inst_stats *st);
+int audit_take_rx(struct audit_run *run, uint64_t hw,
+		  const struct bes2600_rx_stats *st);
 /* Starts -- COMMAND if one was given: 0, or -1 with reason set. */
 int audit_start_command(struct audit_run *run);
 /* False once the audit should end (see above). */

@@ -103,6 +103,10 @@ void ctx_parts_name(char *buf, size_t len, uint8_t kind, uint64_t func,
 		clean_comm(tmp, sizeof(tmp), comm);
 		snprintf(buf, len, "task:%s", tmp);
 		break;
+	case 0:
+		/* Writers past the rows the counts keep (top_maps.h). */
+		snprintf(buf, len, "others");
+		break;
 	default:
 		snprintf(buf, len, "context-%u", kind);
 		break;

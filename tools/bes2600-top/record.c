@@ -29,6 +29,11 @@ static const char tag_drops[4] = { 'D', 'R', 'O', 'P' };
 static const char tag_stacks[4] = { 'S', 'T', 'K', 'S' };
 static const char tag_syms[4] = { 'S', 'Y', 'M', 'S' };
 static const char tag_end[4] = { 'E', 'N', 'D', ' ' };
+static const char tag_counts[4] = { 'C', 'N', 'T', 'S' };
+static const char tag_rx[4] = { 'R', 'X', 'S', 'T' };
+#define COUNTS_HEAD 16
+#define COUNTS_SIZE (COUNTS_HEAD + sizeof(struct bes2600_inst_stats))
+#define RX_SIZE (8 + sizeof(struct bes2600_rx_stats))
 
 /* CRC-32 (IEEE 802.3), zlib's; chunks are far below its 4 GiB length. */
 uint32_t rec_crc32(uint32_t crc, const void *buf, size_t len)
@@ -194,6 +199,37 @@ int recorder_drop(struct recorder *r, uint32_t cpu, uint64_t from,
 	memcpy(p + 16, &to, 8);
 	memcpy(p + 24, &lost, 8);
 	return write_chunk(r, tag_drops, p, sizeof(p));
+}
+
+int recorder_counts(struct recorder *r, uint64_t hw, uint32_t counter,
+		    int32_t idx, const struct bes2600_inst_stats *st)
+{
+	unsigned char p[COUNTS_SIZE];
+
+	if (flush_events(r))
+		return -1;
+	memcpy(p, &hw, 8);
+	memcpy(p + 8, &counter, 4);
+	memcpy(p + 12, &idx, 4);
+	memcpy(p + COUNTS_HEAD, st, sizeof(*st));
+	return write_chunk(r, tag_counts, p, sizeof(p));
+}
+
+int recorder_rx(struct recorder *r, uint64_t hw,
+		const struct bes2600_rx_stats *st)
+{
+	unsigned char *p = malloc(RX_SIZE);
+	int ret;
+
+	if (!p) {
+		r->err = ENOMEM;
+		return -1;
+	}
+	memcpy(p, &hw, 8);
+	memcpy(p + 8, st, sizeof(*st));
+	ret = flush_events(r) ? -1 : write_chunk(r, tag_rx, p, RX_SIZE);
+	free(p);
+	return ret;
 }
 
 int recorder_stack(struct recorder *r, int32_t id, const uint64_t *ips,
@@ -380,7 +416,7 @@ struct rec_reader *rec_reader_open(const char *path, struct rec_header *h,
 		       path, h->capacity, REC_MAX_CAPACITY);
 		goto fail;
 	}
-	if (h->flags & ~REC_F_STACKS) {
+	if (h->flags & ~(REC_F_STACKS | REC_F_COUNTS)) {
 		seterr(err, errlen, "%s: header byte 20: flags 0x%x has bits version %d does not define",
 		       path, h->flags, REC_VERSION);
 		goto fail;
@@ -462,6 +498,59 @@ static int read_syms(struct rec_reader *rd, const struct rec_ops *ops,
 			return -1;
 	}
 	return 0;
+}
+
+/*
+ * One instance's counts, checked for what the analysis relies on: a known
+ * counter and index, no more writers' writes than writes.
+ */
+static int read_counts(struct rec_reader *rd, const struct rec_ops *ops,
+		       void *ctx, uint32_t len)
+{
+	struct bes2600_inst_stats st;
+	uint64_t hw, rows = 0;
+	uint32_t counter, i;
+	int32_t idx;
+
+	if (len != COUNTS_SIZE || !(rd->h.flags & REC_F_COUNTS))
+		return 1;
+	memcpy(&hw, rd->buf, 8);
+	memcpy(&counter, rd->buf + 8, 4);
+	memcpy(&idx, rd->buf + 12, 4);
+	memcpy(&st, rd->buf + COUNTS_HEAD, sizeof(st));
+	if (counter >= BES2600_NR_COUNTERS || idx < 0 ||
+	    idx >= BES2600_MAX_IDX || st.plain_writes > st.writes ||
+	    st.has_first > 1 || (!st.has_first && st.writes))
+		return 1;
+	/* Taken after the detach, but a program may have been mid-write. */
+	for (i = 0; i < BES2600_INST_WRITERS; i++) {
+		if ((!st.w[i].tag && st.w[i].count) ||
+		    st.w[i].count > st.writes - rows)
+			return 1;
+		rows += st.w[i].count;
+	}
+	if (st.other_writes > st.writes - rows)
+		return 1;
+	return ops->counts && ops->counts(ctx, hw, counter, idx, &st) ? -1 : 0;
+}
+
+static int read_rx(struct rec_reader *rd, const struct rec_ops *ops,
+		   void *ctx, uint32_t len)
+{
+	struct bes2600_rx_stats *st;
+	uint64_t hw;
+	int ret;
+
+	if (len != RX_SIZE || !(rd->h.flags & REC_F_COUNTS))
+		return 1;
+	st = malloc(sizeof(*st));
+	if (!st)
+		return -1;
+	memcpy(&hw, rd->buf, 8);
+	memcpy(st, rd->buf + 8, sizeof(*st));
+	ret = ops->rx && ops->rx(ctx, hw, st) ? -1 : 0;
+	free(st);
+	return ret;
 }
 
 int rec_reader_run(struct rec_reader *rd, const struct rec_ops *ops,
@@ -546,6 +635,10 @@ int rec_reader_run(struct rec_reader *rd, const struct rec_ops *ops,
 			ret = read_stacks(rd, ops, ctx, len);
 		} else if (!memcmp(head, tag_syms, 4)) {
 			ret = read_syms(rd, ops, ctx, len);
+		} else if (!memcmp(head, tag_counts, 4)) {
+			ret = read_counts(rd, ops, ctx, len);
+		} else if (!memcmp(head, tag_rx, 4)) {
+			ret = read_rx(rd, ops, ctx, len);
 		} else if (!memcmp(head, tag_end, 4)) {
 			if (len != END_SIZE) {
 				ret = 1;

@@ -13,7 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include <bes2600/top_event.h>
+#include <bes2600/top_maps.h>
 
 #define REC_MAGIC "B2600REC"
 #define REC_VERSION 1
@@ -22,6 +22,12 @@
 #define REC_MAX_CHUNK (64u << 20)
 #define REC_MAX_STACK 128
 #define REC_F_STACKS 1u
+/*
+ * The BPF side's counts are in COUNT and RXST chunks; the events are only
+ * those the analysis needs (a reader that does not know this flag would
+ * count from them, so it refuses the file).
+ */
+#define REC_F_COUNTS 2u
 /* Header bounds: --window's 0.001..10000 ms, --capacity's 0..2^20. */
 #define REC_MIN_WINDOW_NS 1000ULL
 #define REC_MAX_WINDOW_NS 10000000000ULL
@@ -52,6 +58,11 @@ int recorder_stack(struct recorder *r, int32_t id, const uint64_t *ips,
 		   uint32_t n);
 int recorder_symbol(struct recorder *r, uint64_t addr, uint64_t size,
 		    const char *name, const char *module);
+/* One instance's counts, one chip's sdio_rx_work figures (REC_F_COUNTS). */
+int recorder_counts(struct recorder *r, uint64_t hw, uint32_t counter,
+		    int32_t idx, const struct bes2600_inst_stats *st);
+int recorder_rx(struct recorder *r, uint64_t hw,
+		const struct bes2600_rx_stats *st);
 /* Writes what is pending and the end chunk, closes, frees. */
 int recorder_close(struct recorder *r, uint64_t end_ns, char *err,
 		   size_t errlen);
@@ -65,6 +76,9 @@ struct rec_ops {
 	int (*stack)(void *ctx, int32_t id, const uint64_t *ips, uint32_t n);
 	int (*symbol)(void *ctx, uint64_t addr, uint64_t size,
 		      const char *name, const char *module);
+	int (*counts)(void *ctx, uint64_t hw, uint32_t counter, int32_t idx,
+		      const struct bes2600_inst_stats *st);
+	int (*rx)(void *ctx, uint64_t hw, const struct bes2600_rx_stats *st);
 };
 
 struct rec_reader;

@@ -354,7 +354,12 @@ static void print_writers(FILE *f, const struct analysis *a,
 						      in->timer_unmatched))
 		fprintf(f, "  timer decisions: %" PRIu64 " checked, %" PRIu64 " without their decrement in the stream\n",
 			in->timer_decisions, in->timer_unmatched);
-	if (in->sampled)
+	if (in->sampled && a->cfg.counts_given)
+		fprintf(f, "  %" PRIu64 " out-of-bounds atomic %s sent for the bounds check (the others were only counted)\n",
+			in->sampled, plural(in->sampled, "write", "writes"));
+	if (analysis_incomplete(a, in) && a->cfg.counts_given)
+		fprintf(f, "  incomplete chain: records were lost while it was written (see DROPS); the chain restarted after each gap, the counts, drift and writers above are exact\n");
+	else if (in->sampled)
 		fprintf(f, "  incomplete: %" PRIu64 " out-of-bounds %s sent alone by the dashboard (its other atomic writes were only counted)\n",
 			in->sampled, plural(in->sampled, "write", "writes"));
 	else if (analysis_incomplete(a, in))
@@ -367,7 +372,7 @@ static void print_phase7(FILE *f, const struct analysis *a)
 
 	rxwork_figures(&a->rx, analysis_duration(a), &r);
 	fprintf(f, "\nPHASE 7 (sdio_rx_work over %.3f s):\n", r.duration_s);
-	if (!a->rx_events) {
+	if (!a->rx.t.queue_events && !a->rx.t.starts && !a->rx.t.runs) {
 		fprintf(f, "  no sdio_rx_work events\n");
 		return;
 	}

@@ -203,20 +203,33 @@ void rxwork_figures(const struct rxwork *r, uint64_t duration_ns,
 	f->s2e_p99_us = rx_hist_pct(&r->s2e, 99) / 1e3;
 }
 
-static void take_hist(struct rx_hist *h, const __u32 *b)
+static void add_hist(struct rx_hist *h, const __u32 *b)
 {
 	size_t i;
 
-	h->n = 0;
 	for (i = 0; i < BES2600_HIST_BUCKETS; i++) {
-		h->b[i] = b[i];
+		h->b[i] += b[i];
 		h->n += b[i];
 	}
 }
 
+void rxwork_add_stats(struct rxwork *r, const struct bes2600_rx_stats *st)
+{
+	const uint64_t *from = (const uint64_t *)&st->t;
+	uint64_t *to = (uint64_t *)&r->t;
+	size_t i;
+
+	/* The totals are all uint64_t counts: summed field by field. */
+	for (i = 0; i < sizeof(r->t) / sizeof(*to); i++)
+		to[i] += from[i];
+	add_hist(&r->q2s, st->q2s);
+	add_hist(&r->s2e, st->s2e);
+}
+
 void rxwork_take_stats(struct rxwork *r, const struct bes2600_rx_stats *st)
 {
-	r->t = st->t;
-	take_hist(&r->q2s, st->q2s);
-	take_hist(&r->s2e, st->s2e);
+	memset(&r->t, 0, sizeof(r->t));
+	memset(&r->q2s, 0, sizeof(r->q2s));
+	memset(&r->s2e, 0, sizeof(r->s2e));
+	rxwork_add_stats(r, st);
 }

@@ -56,9 +56,10 @@ uint64_t rx_hist_pct(const struct rx_hist *h, double p);
 void rxwork_figures(const struct rxwork *r, uint64_t duration_ns,
 		    struct rx_figures *f);
 /*
- * Replaces r's totals and latencies with a chip's figures as the BPF side
- * counted them (the dashboard's aggregation); r takes no events then.
+ * Adds a chip's figures as the BPF side counted them to r's totals and
+ * latencies, or replaces them with it; r then takes no events.
  */
+void rxwork_add_stats(struct rxwork *r, const struct bes2600_rx_stats *st);
 void rxwork_take_stats(struct rxwork *r, const struct bes2600_rx_stats *st);
 
 #endif /* __BES2600_RXWORK_H */

@@ -230,7 +230,6 @@ static void on_event(void *ctx, const struct bes2600_event *e)
 {
 	struct top *t = ctx;
 
-	dash_event(&t->d, e);
 	if (t->an)
 		analysis_feed(t->an, e);
 	if (t->flight_on)
@@ -239,13 +238,14 @@ static void on_event(void *ctx, const struct bes2600_event *e)
 
 static int reset_model(struct top *t)
 {
+	/* The counts are the maps' (take_agg()); records feed the findings. */
 	struct an_config cfg = { .window_ns = AN_DEFAULT_WINDOW_NS,
-				 .capacity = t->o.capacity };
+				 .capacity = t->o.capacity,
+				 .counts_given = true };
 
 	analysis_free(t->an);
 	t->an = analysis_new(&cfg);
 	dash_init(&t->d);
-	t->d.agg = true;	/* the records only feed the analysis */
 	/* The BPF aggregation restarts with the model. */
 	if (t->s) {
 		t->d.events = bpf_session_seen(t->s);
@@ -298,14 +298,9 @@ static void reload_symbols(struct top *t)
 
 static int try_attach(struct top *t, char *why, size_t len)
 {
-	/*
-	 * Counts in BPF maps, records only for what the analysis needs:
-	 * plain writes, out-of-bounds atomic ones, stale timer decisions,
-	 * and sdio_rx_work once its chip had a plain write.
-	 */
+	/* Counts in BPF maps, records only for what the analysis needs. */
 	struct bpf_session_opts so = {
-		.stream = true, .aggregate = true, .stream_atomic = false,
-		.capacity = t->o.capacity, .verbose = t->o.verbose,
+		.stream = true, .capacity = t->o.capacity, .verbose = t->o.verbose,
 		.driver = t->o.driver, .on_event = on_event, .ctx = t,
 	};
 	struct bpf_session_error err = { 0 };
@@ -353,6 +348,7 @@ static void take_agg(struct top *t)
 		}
 	dash_take_agg(&t->d, v, n, bpf_session_rx(t->s, 0), ended,
 		      bpf_session_seen(t->s), t->syms);
+	t->d.backlog = bpf_session_backlog(t->s);
 	/* The bound the driver's events carry, unless --capacity says. */
 	if (!t->o.capacity && v[0].st)
 		t->v.capacity = v[0].st->capacity;
@@ -441,9 +437,16 @@ static int run(struct top *t)
 			 * The screen waits for keys below; a batch waits here,
 			 * until the interval's end (signals cut it short).
 			 */
+			/*
+			 * Delivery stops at the interval's end (the screen's
+			 * keys: at 100 ms), whatever the backlog: the refresh
+			 * is on time, and the backlog is reported.
+			 */
 			now = now_ns();
 			if (bpf_session_poll(t->s, t->ui || now >= next ? 0 :
-					     (int)((next - now) / 1000000) + 1) < 0) {
+					     (int)((next - now) / 1000000) + 1,
+					     t->ui && now + 100000000 < next ?
+					     now + 100000000 : next) < 0) {
 				ui_end();
 				fprintf(stderr, "%s: reading the ring buffer failed\n", PROG);
 				return 2;
@@ -517,9 +520,8 @@ static int run(struct top *t)
 			continue;
 		if (state == ATTACHED)
 			take_agg(t);
-		dash_interval(&t->d, state == ATTACHED ? t->an : NULL, t->syms,
-			      now - last, t->s ? bpf_session_lost(t->s) +
-			      bpf_session_unaggregated(t->s) : 0);
+		dash_interval(&t->d, now - last,
+			      t->s ? bpf_session_lost(t->s) : 0);
 		last = now;
 		next = now + t->o.interval_s * 1e9;
 		t->v.now_s = (now - start) / 1e9;
