@@ -41,6 +41,11 @@ const volatile __u64 wakeup_bytes = 256 * 1024;
 
 __u64 hw_slot[BES2600_MAX_HW];		/* the chip of each instance slot */
 __u32 epoch;				/* userspace's interval number */
+/*
+ * CLOCK_MONOTONIC as userspace last stored it (at least every 100 ms):
+ * the writer rows' times, for a load where a clock read per write costs.
+ */
+__u64 clock_ns;
 
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
@@ -260,7 +265,7 @@ count_write(const struct bes2600_event *e, struct bes2600_cpu_stats *st)
 		st->unaggregated++;
 		return NULL;
 	}
-	if (bes2600_count_write(is, e, epoch, bpf_ktime_get_coarse_ns())) {
+	if (bes2600_count_write(is, e, epoch, clock_ns)) {
 		key = slot;
 		rs = bpf_map_lookup_elem(&rx_stats, &key);
 		if (rs)
@@ -305,29 +310,39 @@ static __always_inline int on_counter(void *ctx, __u32 counter, void *hw,
 	struct bes2600_cpu_stats *st = counted();
 	struct bes2600_inst_stats *is;
 	struct bes2600_event tmp, *e;
-	__u8 flags = 0;
 
 	if (!st)
 		return 0;
-	/*
-	 * Only the fields the count reads are filled here; a record that is
-	 * sent is built in the ring.
-	 */
+	/* A plain write is always sent: built in the ring, counted there. */
+	if (!atomic) {
+		e = reserve(st);
+		fill_counter(e ? e : &tmp, counter, hw, idx, op, delta, old,
+			     new, atomic, caller, cap, st);
+		count_write(e ? e : &tmp, st);
+		if (!e)
+			return 0;
+		e->flags = 0;
+		e->pad[0] = e->pad[1] = 0;
+		stamp(e);
+		submit(ctx, e, st);
+		return 0;
+	}
+	/* Atomic: counted from the stack, sent only when needed. */
 	fill_counter(&tmp, counter, hw, idx, op, delta, old, new, atomic,
 		     caller, cap, st);
 	is = count_write(&tmp, st);
+	tmp.flags = 0;
 	/* A write with no slot is sent: it is counted nowhere else. */
-	if (atomic && is && !is->plain &&
+	if (is && !is->plain &&
 	    (counter != BES2600_WSM_TX_PENDING || timer_has_now)) {
 		if (!out_of_bounds(counter, new, cap))
 			return 0;
-		flags = BES2600_REC_SAMPLED;
+		tmp.flags = BES2600_REC_SAMPLED;
 	}
 	e = reserve(st);
 	if (!e)
 		return 0;
 	/* The context decided above is copied, not decided again. */
-	tmp.flags = flags;
 	tmp.pad[0] = tmp.pad[1] = 0;
 	tmp.lost_before = 0;
 	tmp.stack_id = -1;

@@ -40,7 +40,7 @@ struct bes2600_agg_writer {
 	__u8 op;
 	__u8 pad[5];
 	__u64 count;
-	/* CLOCK_MONOTONIC to a tick (bpf_ktime_get_coarse_ns()) */
+	/* CLOCK_MONOTONIC of the first and latest write, to 100 ms */
 	__u64 first_ns, last_ns;
 };
 

@@ -200,6 +200,7 @@ struct bpf_session *bpf_session_open(const struct bpf_session_opts *o,
 		       strerror(errno));
 		goto fail;
 	}
+	bpf_session_tick(s);
 	s->ncpus = libbpf_num_possible_cpus();
 	if (s->ncpus <= 0) {
 		seterr(err, "cannot count the CPUs");
@@ -272,6 +273,7 @@ int bpf_session_poll(struct bpf_session *s, int timeout_ms,
 		return 0;
 	}
 	s->deadline_ns = deadline_ns;
+	bpf_session_tick(s);
 	/* Records are sent without wake-up: poll, then drain what is there. */
 	n = ring_buffer__poll(s->rb, timeout_ms);
 	if (n == DEADLINE_HIT)
@@ -282,6 +284,11 @@ int bpf_session_poll(struct bpf_session *s, int timeout_ms,
 	if (n == DEADLINE_HIT)
 		return 1;
 	return n < 0 && n != -EINTR ? n : 0;
+}
+
+void bpf_session_tick(struct bpf_session *s)
+{
+	__atomic_store_n(&s->skel->bss->clock_ns, now_ns(), __ATOMIC_RELAXED);
 }
 
 uint64_t bpf_session_backlog(const struct bpf_session *s)

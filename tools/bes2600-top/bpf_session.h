@@ -46,6 +46,11 @@ struct bpf_session *bpf_session_open(const struct bpf_session_opts *o,
  */
 int bpf_session_poll(struct bpf_session *s, int timeout_ms,
 		     uint64_t deadline_ns);
+/*
+ * Stores the time the writer rows are stamped with (each poll does):
+ * a caller that waits longer than 100 ms between polls calls it.
+ */
+void bpf_session_tick(struct bpf_session *s);
 /* Records sent by the BPF side and not delivered yet. */
 uint64_t bpf_session_backlog(const struct bpf_session *s);
 /* The chip (bes2600_common address) of an instance slot, 0: none yet. */

@@ -81,9 +81,10 @@ int live_audit_run(struct audit_run *run)
 	while (audit_running(run)) {
 		/*
 		 * Records wake it in batches; signals (Ctrl-C, the command's
-		 * end) cut the wait short; -d ends it on time.
+		 * end) cut the wait short; -d ends it on time.  Each poll
+		 * stamps the clock the writer rows' times come from.
 		 */
-		if (bpf_session_poll(s, audit_wait_ms(run, 1000), 0) < 0 &&
+		if (bpf_session_poll(s, audit_wait_ms(run, 100), 0) < 0 &&
 		    !*run->stop) {
 			snprintf(run->reason, sizeof(run->reason),
 				 "reading the ring buffer failed");
