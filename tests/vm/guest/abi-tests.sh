@@ -34,9 +34,7 @@ abi_audit() {
 	echo "# $label: $(head -1 "$OUT/$label.txt"), exit $rc"
 	$PY "$dir/abi_check.py" "$v" "$mode" "$OUT/$label.json" \
 		"$OUT/$label.before" "$OUT/$label.after" "$rc" "$label" $shared |
-		while read -r verdict rest; do
-			if [ "$verdict" = PASS ]; then echo "ok - $rest"; else echo "not ok - $rest"; fi
-		done
+		tap_results
 }
 
 # abi_top VARIANT LABEL: the dashboard, started before the module as the

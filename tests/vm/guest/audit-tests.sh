@@ -49,9 +49,7 @@ audit_run() {
 	echo "# $label: $(head -1 "$OUT/$label.txt"), exit $rc"
 	/usr/bin/python3 "$dir/audit_check.py" "$mode" "$OUT/$label.json" \
 		"$OUT/$label.before" "$OUT/$label.after" "$rc" "$label" |
-		while read -r verdict rest; do
-			if [ "$verdict" = PASS ]; then echo "ok - $rest"; else echo "not ok - $rest"; fi
-		done
+		tap_results
 }
 
 # 1. The audit cannot run: clear reason, exit 2.

@@ -37,6 +37,25 @@ check() {
 }
 
 # The variants of the plan, as module parameters.
+# "PASS desc" / "FAIL desc # detail" lines of a checker, as TAP lines
+# (unnumbered: it runs at the end of a pipe, in a subshell).
+tap_results() {
+	local verdict rest
+	while read -r verdict rest; do
+		if [ "$verdict" = PASS ]; then echo "ok - $rest"; else echo "not ok - $rest"; fi
+	done
+}
+
+# wait_for SECONDS PATTERN FILE: until FILE matches.
+wait_for() {
+	local end=$((SECONDS + $1))
+	while [ $SECONDS -lt $end ]; do
+		grep -q -- "$2" "$3" 2>/dev/null && return 0
+		sleep 0.5
+	done
+	return 1
+}
+
 lab_variant_params() {
 	case $1 in
 	baseline) echo "counters=plain rx_deliver=queue" ;;

@@ -47,7 +47,5 @@ rc=$?
 lab_truth >"$OUT/after"
 lab_unload
 /usr/bin/python3 "$dir/audit_check.py" race "$OUT/patch-c.json" "$OUT/before" \
-	"$OUT/after" "$rc" "native patch-c" | while read -r verdict rest; do
-	if [ "$verdict" = PASS ]; then echo "ok - $rest"; else echo "not ok - $rest"; fi
-done
+	"$OUT/after" "$rc" "native patch-c" | tap_results
 rm -rf "$SRC"

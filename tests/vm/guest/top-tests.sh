@@ -12,16 +12,6 @@ mkdir -p "$OUT"
 export TMUX_TMPDIR=/tmp
 PY=/usr/bin/python3
 
-# wait_for SECONDS PATTERN FILE: until FILE matches.
-wait_for() {
-	local end=$((SECONDS + $1))
-	while [ $SECONDS -lt $end ]; do
-		grep -q -- "$2" "$3" 2>/dev/null && return 0
-		sleep 0.5
-	done
-	return 1
-}
-
 # The pane's text, into $OUT/screen-NAME.txt.
 screen() { tmux capture-pane -p -t top >"$OUT/screen-$1.txt"; }
 
