@@ -18,7 +18,7 @@ TOP=build/bes2600-top/bes2600-top
 mkdir -p "$B"
 cc -std=gnu11 -O2 -Wall -Iinclude -Itools/bes2600-top bench/mkrecord.c \
 	build/bes2600-top/libbes2600top.a -ljansson -lz -lm -o "$B/mkrecord"
-clang -g -O2 -target bpf -I"/usr/include/$(gcc -dumpmachine)" \
+clang -g -O2 -target bpf -I"/usr/include/$(gcc -dumpmachine)" -Iinclude \
 	-c bench/floor.bpf.c -o "$B/floor.bpf.o"
 cc -O2 -Wall bench/floor.c -lbpf -o "$B/floor"
 

@@ -3,7 +3,9 @@
 # tests/abi-src/write_loop.ko stores one counter WRITES times in a loop,
 # plain then atomic, from the writing task, and times the loop; the table
 # gives ns per write under each watcher and the ratio to the floor (an
-# empty raw_tp program on the same event) and to bpftrace.  One vCPU is
+# empty raw_tp program on the same event) and to bpftrace; ring-floor
+# only sends an empty record of the tools' size, the least a streamed
+# write costs.  One vCPU is
 # online: the loop's time is then the writer's own, the tool's consumer
 # cannot run beside it, and the ring takes the whole burst.
 set -u
@@ -49,10 +51,11 @@ stop() {
 
 : >"$RUN/raw"
 for round in $(seq "$ROUNDS"); do
-	for w in none floor tracefs bpftrace audit dashboard; do
+	for w in none floor ring-floor tracefs bpftrace audit dashboard; do
 		case $w in
 		none) ;;
 		floor) start floor "^attached" "$B/floor" "$B/floor.bpf.o" ;;
+		ring-floor) start ring "^attached" "$B/floor" "$B/floor.bpf.o" ring ;;
 		tracefs)
 			echo 1 >$TRACEFS/events/bes2600/hw_bufs_used/enable
 			echo 1 >$TRACEFS/tracing_on ;;

@@ -18,6 +18,7 @@
 #include <cmocka.h>
 
 #include "audit.h"
+#include "record.h"
 #include "synth.h"
 
 #define HBU BES2600_HW_BUFS_USED
@@ -96,6 +97,42 @@ static void kinds(struct synth *s)
 	synth_close(s);
 }
 
+/* A live audit's file: plain writes streamed, the counts in chunks. */
+static void counted(struct synth *s)
+{
+	static struct bes2600_inst_stats st, vif;
+	static struct bes2600_rx_stats rx;
+	struct bes2600_event e;
+	uint64_t ts;
+	int i;
+
+	synth_open_flags(s, 10 * MS, REC_F_COUNTS);
+	ts = s->start_ns + MS;
+	for (i = 0; i < 20; i++) {
+		ts += 100 * US;
+		e = synth_ctr(ts, i % 2 ? WORK : BH, HBU, 0, i % 2 ? 2 : 1,
+			      i % 2, (i + 1) % 2, false,
+			      i % 2 ? SITE_RELEASE : SITE_ALLOC, 0);
+		bes2600_count_write(&st, &e, 0, ts);
+		synth_put(s, &e);
+	}
+	/* Atomic writes the BPF side only counted. */
+	for (i = 0; i < 10; i++) {
+		e = synth_ctr(ts + i * US, BH, VIF, 1, 1, i, i + 1, true,
+			      SITE_ALLOC, 0);
+		bes2600_count_write(&vif, &e, 0, ts);
+	}
+	rx.t.runs = rx.t.starts = rx.t.queue_events = 5;
+	rx.s2e[bes2600_hist_bucket(20000)] = 5;
+	if (recorder_counts(s->rec, HW, HBU, 0, &st) ||
+	    recorder_counts(s->rec, HW, VIF, 1, &vif) ||
+	    recorder_rx(s->rec, HW, &rx)) {
+		fprintf(stderr, "seeds: cannot write the counts\n");
+		exit(1);
+	}
+	synth_close(s);
+}
+
 static void write_file(const char *dir, const char *name, const char *text)
 {
 	char path[512];
@@ -133,6 +170,8 @@ int main(int argc, char **argv)
 	keep(&s, d, "atomic");
 	kinds(&s);
 	keep(&s, d, "kinds");
+	counted(&s);
+	keep(&s, d, "counted");
 
 	snprintf(rec, sizeof(rec), "%s/record/race.rec", d);
 	snprintf(path, sizeof(path), "%s/baseline/race.json", d);

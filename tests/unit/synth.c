@@ -19,8 +19,14 @@
 
 void synth_open(struct synth *s, uint64_t window_ns)
 {
+	synth_open_flags(s, window_ns, 0);
+}
+
+void synth_open_flags(struct synth *s, uint64_t window_ns, uint32_t flags)
+{
 	struct rec_header h = {
 		.capacity = 16, .start_ns = 1000 * MS, .window_ns = window_ns,
+		.flags = flags,
 	};
 	char err[256];
 	int fd;

@@ -44,6 +44,8 @@ struct synth {
 
 /* Creates a record file in /tmp; window_ns goes into its header. */
 void synth_open(struct synth *s, uint64_t window_ns);
+/* With header flags (REC_F_COUNTS: s->rec takes recorder_counts()). */
+void synth_open_flags(struct synth *s, uint64_t window_ns, uint32_t flags);
 struct bes2600_event synth_ctr(uint64_t ts, enum synth_ctx who,
 			       uint32_t counter, int32_t idx, int op,
 			       int32_t old, int32_t new_, bool atomic,
