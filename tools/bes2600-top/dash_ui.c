@@ -306,6 +306,7 @@ static void draw_help(void)
 void ui_draw(const struct dash *d, const struct analysis *a,
 	     struct symtab *syms, const struct ui_view *v)
 {
+	char behind[48];
 	int y, left;
 
 	erase();
@@ -318,10 +319,14 @@ void ui_draw(const struct dash *d, const struct analysis *a,
 	}
 	attron(A_REVERSE);
 	line(0, "%-*s", COLS, "");
-	line(0, " %s %s  %s  %s  up %.0fs  %.0f ev/s  %llu drops",
+	/* The backlog: records the findings have not read yet (counts have). */
+	snprintf(behind, sizeof(behind), "  %llu records behind",
+		 (unsigned long long)d->backlog);
+	line(0, " %s %s  %s  %s  up %.0fs  %.0f ev/s  %llu drops%s",
 	     v->driver ? v->driver : "bes2600-top", v->variant ? v->variant : "",
 	     v->kernel, v->mode ? v->mode : "-", v->now_s,
-	     d->events_per_s, (unsigned long long)d->drops);
+	     d->events_per_s, (unsigned long long)d->drops,
+	     d->backlog ? behind : "");
 	attroff(A_REVERSE);
 	line(1, "%s%s%s%s", v->paused ? "[PAUSED] " : "", v->state,
 	     v->message[0] ? "  |  " : "", v->message);
