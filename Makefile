@@ -1,16 +1,20 @@
+# SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause
 # bes2600 lab and bes2600-top.
 #   make            build the lab module for every kernel with headers
 #   make ARCH=arm64 the same for Debian's arm64 kernel, cross-compiled from
 #                   Debian's arm64 packages (docs/arm64.md)
 #   make demo       install what is missing, boot the lab, show the race
 #   make check      install what is missing, build, run every test
+#   make deb        the Debian packages, in build/deb (debian/)
 #   make fuzz       the fuzzers for FUZZ_SECONDS (default 1800) each
 #   make bench      bes2600-top's cost and memory figures
-#   make install    bes2600-top to $(PREFIX)/bin, the module with DKMS
+#   make install    bes2600-top, its man page, scripts, schemas and docs
+#                   under $(DESTDIR)$(PREFIX); make uninstall removes them
+#   make dkms-install the lab module's source to /usr/src, built by DKMS
 #   make clean
 PREFIX ?= /usr/local
 PACKAGE := bes2600-lab
-VERSION := $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' dkms.conf)
+VERSION := $(shell cat VERSION)
 
 HOST_ARCH := $(shell uname -m | sed 's/x86_64/x86/; s/aarch64/arm64/')
 ARCH ?= $(HOST_ARCH)
@@ -43,7 +47,7 @@ else
 $(error ARCH=$(ARCH): this machine builds for $(HOST_ARCH) and arm64 only)
 endif
 MODULES := $(foreach k,$(KVERS),build/$(k)/driver/bes2600_lab.ko)
-DRIVER_SRC := $(wildcard driver/*.c driver/*.h driver/Kbuild driver/Makefile) \
+DRIVER_SRC := VERSION $(wildcard driver/*.c driver/*.h driver/Kbuild driver/Makefile) \
 	$(wildcard include/*/*.h include/*/*/*.h)
 
 # The tests' other event sources (tests/abi-src/): not the lab, a small
@@ -77,7 +81,7 @@ $(BPF_OUT)/vmlinux.h:
 $(BPF_OUT)/bes2600_top.bpf.o: bpf/bes2600_top.bpf.c bpf/core_fixes.bpf.h \
 		bpf/bes2600_top.h include/bes2600/top_event.h \
 		include/bes2600/top_maps.h $(BPF_OUT)/vmlinux.h
-	$(CLANG) -g -O2 -target bpf -mcpu=v3 -D__TARGET_ARCH_$(ARCH) -I$(BPF_OUT) \
+	$(CLANG) -g -O2 -Wall -target bpf -mcpu=v3 -D__TARGET_ARCH_$(ARCH) -I$(BPF_OUT) \
 		-Iinclude -Ibpf -c $< -o $@
 
 $(BPF_OUT)/bes2600_top.skel.h: $(BPF_OUT)/bes2600_top.bpf.o
@@ -89,7 +93,7 @@ bpf: $(BPF_OUT)/bes2600_top.skel.h
 build/%/driver/bes2600_lab.ko: $(DRIVER_SRC)
 	rm -rf build/$*/driver build/$*/include
 	mkdir -p build/$*
-	cp -r driver include build/$*/
+	cp -r driver include VERSION build/$*/
 	$(MAKE) -C build/$*/driver KVER=$* KDIR=$(call KDIR_OF,$*)
 
 # bes2600-top itself, and the unit tests of its analysis (cmocka); the
@@ -131,9 +135,19 @@ demo: deps
 	tests/vm/demo.sh
 
 check: deps
-	$(MAKE) all unit-asan fuzz-build
+	$(MAKE) all unit-asan fuzz-build deb
 	$(MAKE) ARCH=arm64 all
 	tests/run-tests.sh
+
+# The Debian packages (debian/), built from a copy of the tree so that
+# dpkg-buildpackage's clean and its ../ outputs stay inside build/deb.
+deb:
+	rm -rf build/deb
+	mkdir -p build/deb/src
+	git ls-files -z | xargs -0 cp --parents -t build/deb/src
+	cd build/deb/src && dpkg-buildpackage -us -uc -b >../build.log 2>&1 || \
+		{ tail -20 ../build.log; exit 1; }
+	rm -rf build/deb/src
 
 # Figures, not tests: memory over 10 million events, CPU per event next to
 # bpftrace, drops against the event rate (bench/run.sh).
@@ -141,28 +155,54 @@ bench: deps
 	$(MAKE) all
 	bench/run.sh
 
+# The install layout (the Debian packages use it too, debian/rules):
+#   $(SBINDIR)/bes2600-top                 root-only: it loads BPF
+#   $(MANDIR)/man8/bes2600-top.8
+#   $(DATADIR)/{bpftrace,schemas,port}     scripts, JSON Schemas, porting kit
+#   $(DOCDIR)/                             README and docs/*.md
+# install-dkms-src puts the lab's source where DKMS looks for it; only
+# dkms-install registers and builds it (never make install).
+SBINDIR ?= $(PREFIX)/sbin
+MANDIR ?= $(PREFIX)/share/man
+DATADIR ?= $(PREFIX)/share/bes2600-top
+DOCDIR ?= $(PREFIX)/share/doc/bes2600-top
+DKMS_SRC := /usr/src/$(PACKAGE)-$(VERSION)
+DOCS := README.md $(wildcard docs/*.md)
+SCHEMAS := $(wildcard schemas/*.json)
+
 install: tool
-	install -D -m 0755 $(TOOL) $(DESTDIR)$(PREFIX)/bin/bes2600-top
-	install -D -m 0644 docs/bes2600-top.8 \
-		$(DESTDIR)$(PREFIX)/share/man/man8/bes2600-top.8
-	$(MAKE) dkms-install
+	install -D -m 0755 $(TOOL) $(DESTDIR)$(SBINDIR)/bes2600-top
+	install -D -m 0644 docs/bes2600-top.8 $(DESTDIR)$(MANDIR)/man8/bes2600-top.8
+	install -d $(DESTDIR)$(DATADIR)/bpftrace $(DESTDIR)$(DATADIR)/schemas \
+		$(DESTDIR)$(DATADIR)/port $(DESTDIR)$(DOCDIR)
+	install -m 0755 tools/bpftrace/*.bt $(DESTDIR)$(DATADIR)/bpftrace/
+	install -m 0644 $(SCHEMAS) $(DESTDIR)$(DATADIR)/schemas/
+	install -m 0644 $(filter-out %/README.md,$(wildcard tools/port/*)) \
+		$(DESTDIR)$(DATADIR)/port/
+	chmod 0755 $(DESTDIR)$(DATADIR)/port/port.sh $(DESTDIR)$(DATADIR)/port/sites.py
+	install -m 0644 $(DOCS) $(DESTDIR)$(DOCDIR)/
+	install -m 0644 tools/port/README.md $(DESTDIR)$(DOCDIR)/port-kit.md
+
+uninstall:
+	rm -f $(DESTDIR)$(SBINDIR)/bes2600-top $(DESTDIR)$(MANDIR)/man8/bes2600-top.8
+	rm -rf $(DESTDIR)$(DATADIR) $(DESTDIR)$(DOCDIR)
 
 # DKMS wants the sources under /usr/src/<package>-<version>.
-dkms-src:
-	rm -rf /usr/src/$(PACKAGE)-$(VERSION)
-	mkdir -p /usr/src/$(PACKAGE)-$(VERSION)
-	cp -r dkms.conf driver include /usr/src/$(PACKAGE)-$(VERSION)/
+install-dkms-src:
+	install -d $(DESTDIR)$(DKMS_SRC)
+	cp -r driver include VERSION $(DESTDIR)$(DKMS_SRC)/
+	sed 's/#MODULE_VERSION#/$(VERSION)/' dkms.conf >$(DESTDIR)$(DKMS_SRC)/dkms.conf
 
-dkms-install: dkms-src
+dkms-install: install-dkms-src
 	dkms install $(PACKAGE)/$(VERSION)
 
 dkms-uninstall:
 	-dkms remove $(PACKAGE)/$(VERSION) --all
-	rm -rf /usr/src/$(PACKAGE)-$(VERSION)
+	rm -rf $(DKMS_SRC)
 
 clean:
 	rm -rf build
 	$(MAKE) -C driver clean KVER=$(firstword $(KVERS)) 2>/dev/null || true
 
-.PHONY: all modules test-modules bpf tool unit unit-asan fuzz-build fuzz port deps demo check bench install dkms-src dkms-install \
-	dkms-uninstall clean
+.PHONY: all modules test-modules bpf tool unit unit-asan fuzz-build fuzz port deps demo check deb bench install uninstall \
+	install-dkms-src dkms-install dkms-uninstall clean

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause
 # The cost table of bench/guest-cost.sh from its raw lines
 # "round tool events bpf_ns user_ns busy_ns".  Two measures per tool:
 #  - own: its BPF programs' run time + its process CPU, per event;

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
  * The cost floors of watching a bes2600 event: a raw_tp program that does
  * nothing, and one that only sends a record of the tools' size through a

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause
 # Inside a lab guest (bench/run.sh): the CPU cost of watching the bes2600
 # events (audit, dashboard, a bpftrace counting one-liner) under the same
 # generator load, and the audit's drops at rising rates.  Cost per event =

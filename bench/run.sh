@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause
 # bes2600-top benchmarks; prints figures, asserts nothing (make bench).
 #  1. memory: resident set of the audit's analysis after 1, 2, 5 and 10
 #     million lab-like events (a replay of a generated record: the same

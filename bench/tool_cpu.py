@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause
 # Prints "events bpf_ns user_ns busy_ns" for the tool running as PID (0:
 # no tool): the run count and run time of the BPF programs it holds
 # (needs kernel.bpf_stats_enabled=1), its own CPU time (all threads),

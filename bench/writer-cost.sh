@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause
 # Inside a lab guest (bench/run.sh): what each watcher adds to the writer.
 # tests/abi-src/write_loop.ko stores one counter WRITES times in a loop,
 # plain then atomic, from the writing task, and times the loop; the table

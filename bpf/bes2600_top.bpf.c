@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
  * bes2600-top, kernel side: one program per bes2600:* event, in a tp_btf
  * flavour (module BTF present) and a raw_tp one (no module BTF); userspace

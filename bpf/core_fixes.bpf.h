@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /*
  * Kernel-version differences bes2600-top's BPF side has to bridge, each
  * resolved with CO-RE so one object loads on Debian 6.1 and 6.12 (and

@@ -177,4 +177,5 @@ module_init(bes2600_lab_init);
 module_exit(bes2600_lab_exit);
 
 MODULE_DESCRIPTION("bes2600 host-interface concurrency lab on a simulated SDIO chip");
+MODULE_VERSION(BES2600_LAB_VERSION);
 MODULE_LICENSE("GPL");

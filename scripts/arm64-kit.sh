@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause
 # arm64-kit.sh: what this amd64 machine needs to build for, and boot, the
 # user's arm64 tablet kernel (Debian's linux-image-6.12-arm64), made from
 # Debian's archive only and kept between runs.

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause
 # Installs the Debian 12 packages the lab, its tests and the demo need,
 # skipping what is already there (a second run costs a dpkg query).
 set -euo pipefail
@@ -12,6 +13,7 @@ PKGS=(
 	libcmocka-dev libncurses-dev libjansson-dev
 	iproute2 iputils-ping netcat-openbsd iperf3 tmux python3-minimal
 	coccinelle git
+	python3-jsonschema debhelper dh-dkms lintian mandoc fakeroot dpkg-dev
 	qemu-system-arm gcc-aarch64-linux-gnu mmdebstrap
 )
 

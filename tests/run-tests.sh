@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause
 # The whole test suite: one boot per kernel running every kernel test
 # inside it, and meanwhile the host tests (unit tests, also under ASan and
 # UBSan, the fuzzers for a minute, bad input, DKMS, the porting kit, the

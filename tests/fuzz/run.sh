@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause
 # run.sh OUT SECONDS NAME...: the fuzzers NAME (record, baseline,
 # suppress) for SECONDS each, all at once, from fresh seeds plus the
 # corpus earlier runs grew in OUT/corpus/NAME.  One TAP line per fuzzer

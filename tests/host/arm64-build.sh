@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause
 # What make ARCH=arm64 built is for arm64 and for the kit's kernel: the
 # machine of every ELF file, the modules' vermagic, the BPF object's
 # types.  The arm64 guest runs them (tests/vm/guest/all.sh); this says

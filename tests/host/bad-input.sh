@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause
 # Bad input as a careful user (or a fuzzer) gives it to bes2600-top, each
 # case named after the symptom it once had: the run must end with exit 2
 # and a clear message, never a hang or a crash, and every file the tool

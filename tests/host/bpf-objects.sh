@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause
 # The BPF object builds for arm64 (the user's tablet) as well as for the
 # build machine, and holds both attach flavours of every program.
 set -u

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause
 # Each fuzzer for FUZZ_CHECK_SECONDS (default 60), all at once, from fresh
 # seeds and the corpus kept in build/fuzz/corpus (make fuzz-build first).
 set -u

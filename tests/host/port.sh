@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause
 # The porting kit on a scratch copy of the vendor snapshot
 # (../shared/vendor/bes2600, never touched): an independent check of the
 # counter sites first, on the unmodified copy, so that it can fail; then

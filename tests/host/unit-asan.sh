@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause
 # The unit tests built with ASan and UBSan (make unit-asan), as TAP lines:
 # any sanitizer report fails the test it came from.
 set -u

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause
 # The cmocka unit tests, as TAP lines the suite counts.  A test binary
 # that dies (a sanitizer abort, a crash) before its summary is a failure
 # of its own: cmocka's lines alone would just stop.

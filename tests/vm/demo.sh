@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause
 # make demo: boots the newest test kernel and runs the race demo in it.
 set -euo pipefail
 REPO=$(cd "$(dirname "$0")/../.." && pwd)

@@ -1,4 +1,5 @@
 #!/bin/busybox sh
+# SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause
 # /init of the vm-run.sh initramfs: mount the host's root read-only over
 # 9p, give it the writable and virtual filesystems a system needs, run the
 # command in a chroot, save status and dmesg, power off.

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause
 # vm-run.sh: boot a Debian kernel under qemu TCG, run one command inside
 # it, return its exit status.
 #

@@ -72,6 +72,7 @@ static const struct argp_option options[] = {
 	{ "driver", OPT_DRIVER, "MODULE", 0, "Audit MODULE when several define bes2600 events", 0 },
 	{ "delta-table", OPT_DELTA_TABLE, "FILE.md", 0, "Write the shared-state delta table as Markdown", 0 },
 	{ "verbose", 'v', NULL, 0, "Also list suppressed findings and libbpf's messages", 0 },
+	{ "version", 'V', NULL, 0, "Show the version", -1 },
 	{ "help", 'h', NULL, 0, "Show this help", -1 },
 	{ "usage", OPT_USAGE, NULL, 0, "Show a short usage message", -1 },
 	{},
@@ -155,6 +156,10 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 		break;
 	case 'v':
 		o->verbose = true;
+		break;
+	case 'V':
+		printf("%s\n", argp_program_version);
+		o->help = true;
 		break;
 	case 'h':
 		argp_state_help(state, stdout, ARGP_HELP_STD_HELP &

@@ -9,6 +9,7 @@
 #include "baseline.h"
 #include "compare.h"
 #include "json.h"
+#include "version.h"
 
 #define PROG "bes2600-top compare"
 
@@ -186,6 +187,10 @@ int compare_main(int argc, char **argv)
 	int i, sep = -1, ret = 2, differ;
 
 	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "-V") || !strcmp(argv[i], "--version")) {
+			printf("bes2600-top %s\n", BES2600_TOP_VERSION);
+			return 0;
+		}
 		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
 			printf("usage: %s A.json... -- B.json...\n\nCompares the runs of two phases (the plan's N=3 per phase): per Phase 7\nfigure and writer row, each side's mean and range, and whether the\ndifference exceeds the run-to-run spread.  Exit status 0: none does,\n1: some do, 2: bad arguments or reports.\n",
 			       PROG);

@@ -11,6 +11,7 @@
 #include "names.h"
 #include "report.h"
 #include "rxwork.h"
+#include "version.h"
 
 void dash_init(struct dash *d)
 {
@@ -287,7 +288,7 @@ void dash_batch_line(FILE *f, enum dash_format fmt, const struct dash *d,
 		}
 		break;
 	case DASH_JSONL:
-		fprintf(f, "{\"time_s\":%.3f,\"interval_s\":%.3f,\"events_per_s\":%.1f,\"drops\":%llu,\"backlog\":%llu,\"counters\":{",
+		fprintf(f, "{\"version\":\"" BES2600_TOP_VERSION "\",\"time_s\":%.3f,\"interval_s\":%.3f,\"events_per_s\":%.1f,\"drops\":%llu,\"backlog\":%llu,\"counters\":{",
 			t_s, d->interval_s, d->events_per_s,
 			(unsigned long long)d->drops,
 			(unsigned long long)d->backlog);

@@ -8,15 +8,21 @@
 #include "audit.h"
 #include "compare.h"
 #include "top.h"
+#include "version.h"
+
+/* argp gives every subcommand's parser -V and --version from this. */
+const char *argp_program_version = "bes2600-top " BES2600_TOP_VERSION;
 
 static const struct {
-	const char *name;
+	const char *name, *prog;
 	int (*main)(int argc, char **argv);
 	const char *what;
 } commands[] = {
-	{ "top", top_main, "live dashboard (the default)" },
-	{ "audit", audit_main, "one-shot race audit of the bes2600 counters" },
-	{ "compare", compare_main, "N runs of one phase against N of another (JSON reports)" },
+	{ "top", "bes2600-top top", top_main, "live dashboard (the default)" },
+	{ "audit", "bes2600-top audit", audit_main,
+	  "one-shot race audit of the bes2600 counters" },
+	{ "compare", "bes2600-top compare", compare_main,
+	  "N runs of one phase against N of another (JSON reports)" },
 };
 
 static int usage(FILE *f, int status)
@@ -40,8 +46,11 @@ int main(int argc, char **argv)
 	if (argc < 2 || argv[1][0] == '-')
 		return top_main(argc, argv);
 	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		if (!strcmp(argv[1], commands[i].name))
+		if (!strcmp(argv[1], commands[i].name)) {
+			/* Its help and messages name it "bes2600-top NAME". */
+			argv[1] = (char *)commands[i].prog;
 			return commands[i].main(argc - 1, argv + 1);
+		}
 	fprintf(stderr, "bes2600-top: unknown command '%s'\n", argv[1]);
 	return usage(stderr, 2);
 }

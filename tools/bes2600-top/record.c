@@ -16,6 +16,7 @@
 #include "names.h"
 #include "outfile.h"
 #include "record.h"
+#include "version.h"
 
 #define BYTE_ORDER_MARK 0x01020304u
 #define EV_BATCH 4096		/* event records per chunk */
@@ -160,6 +161,9 @@ struct recorder *recorder_open(const char *path, const struct rec_header *h,
 	memcpy(head + 48, &h->window_ns, 8);
 	memcpy(head + 56, h->release, strnlen(h->release, 63));
 	memcpy(head + 120, h->machine, strnlen(h->machine, 31));
+	_Static_assert(sizeof(BES2600_TOP_VERSION) <= 16,
+		       "the version fits the header's 16 bytes");
+	memcpy(head + 152, BES2600_TOP_VERSION, sizeof(BES2600_TOP_VERSION));
 	crc = rec_crc32(0, head, REC_HEADER_SIZE - 4);
 	memcpy(head + REC_HEADER_SIZE - 4, &crc, 4);
 	if (fwrite(head, sizeof(head), 1, r->f) != 1) {
@@ -396,8 +400,10 @@ struct rec_reader *rec_reader_open(const char *path, struct rec_header *h,
 	memcpy(&h->window_ns, head + 48, 8);
 	memcpy(h->release, head + 56, 63);
 	memcpy(h->machine, head + 120, 31);
+	memcpy(h->tool_version, head + 152, 15);
 	text_printable(h->release);
 	text_printable(h->machine);
+	text_printable(h->tool_version);
 	if (h->record_size < sizeof(struct bes2600_event) ||
 	    h->record_size > 4096) {
 		seterr(err, errlen, "%s: event records of %u bytes, this tool needs at least %zu",

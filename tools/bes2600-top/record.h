@@ -43,6 +43,7 @@ struct rec_header {
 	uint64_t window_ns;	/* reorder window the audit used */
 	char release[64];	/* uname -r of the recording machine */
 	char machine[32];	/* uname -m */
+	char tool_version[16];	/* of the writer; the reader fills it */
 };
 
 struct recorder;

@@ -7,6 +7,7 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "analysis.h"
 #include "delta.h"
@@ -16,6 +17,7 @@
 #include "report.h"
 #include "rootcause.h"
 #include "symbols.h"
+#include "version.h"
 
 static void hex(struct jw *w, const char *key, uint64_t v)
 {
@@ -324,6 +326,26 @@ static void json_events(struct jw *w, const struct driver_events *d)
 	jw_end(w, ']');
 }
 
+/*
+ * A wall-clock time in ns is past 2^53, where a double (jq) rounds it:
+ * also given as an RFC 3339 string, or null when unknown.
+ */
+static void json_realtime(struct jw *w, const char *key, uint64_t ns)
+{
+	time_t sec = ns / 1000000000ULL;
+	char buf[48], day[32];
+	struct tm tm;
+
+	if (!ns || !gmtime_r(&sec, &tm) ||
+	    !strftime(day, sizeof(day), "%Y-%m-%dT%H:%M:%S", &tm)) {
+		jw_null(w, key);
+		return;
+	}
+	snprintf(buf, sizeof(buf), "%s.%09lluZ", day,
+		 (unsigned long long)(ns % 1000000000ULL));
+	jw_str(w, key, buf);
+}
+
 void report_json(FILE *f, const struct analysis *a, struct symtab *syms,
 		 const struct report_meta *m)
 {
@@ -337,6 +359,7 @@ void report_json(FILE *f, const struct analysis *a, struct symtab *syms,
 	jw_obj(&w, NULL);
 	jw_int(&w, "schema_version", AUDIT_JSON_SCHEMA);
 	jw_str(&w, "tool", "bes2600-top audit");
+	jw_str(&w, "tool_version", BES2600_TOP_VERSION);
 	jw_str(&w, "source", m->source);
 	str_or_null(&w, "file", m->file);
 	str_or_null(&w, "kernel_release", m->release);
@@ -345,6 +368,7 @@ void report_json(FILE *f, const struct analysis *a, struct symtab *syms,
 	str_or_null(&w, "attach_mode", m->attach_mode);
 	json_events(&w, m->events);
 	jw_uint(&w, "start_realtime_ns", m->start_realtime_ns);
+	json_realtime(&w, "start_realtime", m->start_realtime_ns);
 	jw_uint(&w, "start_ns", a->start_ns ? a->start_ns : a->first_ts);
 	jw_uint(&w, "end_ns", a->end_ns ? a->end_ns : a->last_ts);
 	jw_num(&w, "duration_s", analysis_duration(a) / 1e9, 6);

@@ -79,6 +79,7 @@ static const struct argp_option options[] = {
 	{ "driver", OPT_DRIVER, "MODULE", 0, "The module to watch when several define bes2600 events", 0 },
 	{ "capacity", OPT_CAPACITY, "N", 0, "hw_bufs_used bound (default: what the driver's events carry)", 0 },
 	{ "verbose", 'v', NULL, 0, "libbpf's messages", 0 },
+	{ "version", 'V', NULL, 0, "Show the version", -1 },
 	{ "help", 'h', NULL, 0, "Show this help", -1 },
 	{ "usage", OPT_USAGE, NULL, 0, "Show a short usage message", -1 },
 	{},
@@ -92,7 +93,11 @@ static const char doc[] =
 "loaded.  While attached it holds the module: press 'd' or send SIGUSR2\n"
 "before rmmod; it re-attaches on the next load.  The flight recorder\n"
 "writes the last --flight seconds of records on the first error finding,\n"
-"on 'w' and on SIGUSR1, for 'bes2600-top audit --replay'.";
+"on 'w' and on SIGUSR1, for 'bes2600-top audit --replay'.\n"
+"\n"
+"Other commands: 'bes2600-top audit' (a one-shot race audit) and\n"
+"'bes2600-top compare' (runs of two phases); 'bes2600-top COMMAND --help'\n"
+"gives a command's options, man bes2600-top all of them.";
 
 static error_t parse_arg(int key, char *arg, struct argp_state *state)
 {
@@ -140,6 +145,10 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 		break;
 	case 'v':
 		o->verbose = true;
+		break;
+	case 'V':
+		printf("%s\n", argp_program_version);
+		o->help = true;
 		break;
 	case 'h':
 		argp_state_help(state, stdout, ARGP_HELP_STD_HELP &
@@ -457,6 +466,11 @@ static int run(struct top *t)
 		if (t->ui) {
 			enum ui_key k = ui_key(100);
 
+			/* The help says any key returns: it does, and only that. */
+			if (t->v.help && k != UI_KEY_NONE) {
+				t->v.help = false;
+				k = UI_KEY_OTHER;
+			}
 			switch (k) {
 			case UI_KEY_QUIT:
 				stop = 1;
@@ -491,7 +505,6 @@ static int run(struct top *t)
 				want_dump = 1;
 				break;
 			case UI_KEY_OTHER:
-				t->v.help = false;
 				break;
 			default:
 				break;

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause
 # The porting kit (tools/port/README.md): instruments a vendor bes2600
 # tree so that every write of hw_bufs_used, hw_bufs_used_vif[] and
 # wsm_tx_pending[] fires the bes2600 trace events, in the plain flavour

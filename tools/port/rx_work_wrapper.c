@@ -1,4 +1,4 @@
-
+// SPDX-License-Identifier: GPL-2.0
 /*
  * Added by the bes2600-lab porting kit: the sdio_rx_work events around
  * the work's own body.  transfers: the SDIO reads it made (rx_xfer_cnt);

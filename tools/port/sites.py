@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause
 # The porting kit's two readers of C text (tools/port/README.md):
 #
 #   sites.py raw DIR      field accesses of the three counters left in the

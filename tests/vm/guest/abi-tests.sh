@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause
 # bes2600-top against a driver that is not the lab: the test event source
 # (tests/abi-src/) in its three ABI variants (first-version fields,
 # counters only, no sdio_rx_work), alone and two modules at once, audited

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause
 # Checks a bes2600-top audit JSON report of the test event source
 # (tests/abi-src/) against its ground truth and against what its ABI
 # variant has.  Prints "PASS desc" / "FAIL desc # detail" lines.

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause
 # bes2600-top audit against the lab, in one boot: the exit-2 cases, then
 # each variant under generator + nc stress, every report checked against
 # the ground truth read before and after the audit (audit_check.py).
@@ -104,7 +105,11 @@ else
 fi
 
 if ! lab_full; then
-	problems=$(lab_dmesg_problems 1 | grep -v 'wsm_release_tx_buffer' | head -3)
+	# 7. Every report of this boot against the JSON Schema that is installed.
+/usr/bin/python3 "$dir/schema_check.py" "$LAB_REPO/schemas/audit-report.schema.json" \
+	"$OUT"/*.json | tap_results
+
+problems=$(lab_dmesg_problems 1 | grep -v 'wsm_release_tx_buffer' | head -3)
 	[ -z "$problems" ] && ok "audit runs: no kernel problem in dmesg" ||
 		not_ok "audit runs: no kernel problem in dmesg" "$problems"
 	exit 0
@@ -143,6 +148,10 @@ rc=$?
 	grep -q '^  MB/s .*\[.*\].* -> .*\[' "$OUT/compare.txt" &&
 	ok "compare: 3 c-prep runs -> 3 c-v2 runs: the release moved to sdio_rx_work, each figure with its spread" ||
 	not_ok "compare: 3 c-prep runs -> 3 c-v2 runs" "exit $rc: $(head -c 300 "$OUT/compare.txt")"
+
+# 7. Every report of this boot against the JSON Schema that is installed.
+/usr/bin/python3 "$dir/schema_check.py" "$LAB_REPO/schemas/audit-report.schema.json" \
+	"$OUT"/*.json | tap_results
 
 problems=$(lab_dmesg_problems 1 | grep -v 'wsm_release_tx_buffer' | head -3)
 [ -z "$problems" ] && ok "audit runs: no kernel problem in dmesg" ||

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause
 # Checks one bes2600-top audit JSON report (docs/audit-json.md) against
 # the lab's ground truth read before and after the audit.  Prints one
 # "PASS desc" or "FAIL desc # detail" line per check; audit-tests.sh turns

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause
 # A burst that overflows the ring: the audit is stopped (SIGSTOP) while
 # the generator runs at its top rate, so its ring fills and the BPF side
 # drops records, deterministically; then it goes on and ends.  Its
@@ -45,3 +46,9 @@ burst() { # VARIANT RACE_NS
 
 burst patch-c 2000
 burst c-v2 0
+
+# The JSONL lines of a burst, and the reports, against the schemas.
+/usr/bin/python3 "$(dirname "$0")/schema_check.py" "$LAB_REPO/schemas/top-jsonl.schema.json" \
+	"$OUT"/*-dash.jsonl | tap_results
+/usr/bin/python3 "$(dirname "$0")/schema_check.py" "$LAB_REPO/schemas/audit-report.schema.json" \
+	"$OUT"/*.json | tap_results

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause
 # Checks an audit and a batch dashboard that ran through a burst which
 # overflowed the audit's ring (burst-tests.sh) against the lab's ground
 # truth read before and after the burst.  Prints "PASS desc" or

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause
 # Context classification: tests/abi-src/ctx_kinds.ko writes one counter
 # from a hard hrtimer, a timer_list, a work item, a kthread and the task
 # that asks for it; bes2600-top audit must put every write in the context

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause
 # Checks the context classification of a bes2600-top audit JSON report of
 # tests/abi-src/ctx_kinds.c against the kernel's own view of each write
 # (its debugfs truth).  Prints "PASS desc" / "FAIL desc # detail" lines,

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause
 # The demo, inside a lab guest: the same stress audited by bes2600-top in
 # the baseline, in patch-c (plain counters, direct delivery, with a race
 # window), in c-prep and in c-v2.  Patch-c's report is shown against the

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause
 # Kernel tests of the lab, run inside a guest by tests/run-tests.sh:
 # module parameters, the four variants under nc and generator load (the BH
 # as a work item, and patch-c and c-v2 again with it as a kthread), every

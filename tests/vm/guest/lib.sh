@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause
 # shellcheck shell=bash
 # Helpers for scripts that run inside a lab guest (see tests/vm/vm-run.sh):
 # loading the module in a variant, wiring the two interfaces, driving load,

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause
 # The tablet's workflow of docs/arm64.md, followed literally inside the
 # guest: "make modules bpf tool" in a copy of the tree (the lab for the
 # running kernel, the BPF object from /sys/kernel/btf/vmlinux,

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause
 # Tests of tools/bpftrace/*.bt and of the one-liners of docs/oneliners.md,
 # inside a lab guest: each runs against the lab under the generator's load
 # and its output is checked for the facts it must show.  bpftrace takes

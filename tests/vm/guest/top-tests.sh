@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause
 # The dashboard in a lab guest: batch JSONL against the ground truth, the
 # full screen in tmux (patch-c and c-v2, keys, resize, SIGHUP), the driver
 # lifecycle (wait, detach, re-attach) and the flight recorder.
@@ -174,7 +175,19 @@ for variant in patch-c c-v2; do
 		tmux send-keys -t top '?'
 		screen_has help "rmmod fails with EBUSY" 5 && ok "key ?: help explains the module is held" ||
 			not_ok "key ?: help"
-		tmux send-keys -t top x
+		# "Any key returns": q and p close the help and do nothing else.
+		tmux send-keys -t top q
+		if screen_has help-q "^COUNTER " 5 && pgrep -x bes2600-top >/dev/null; then
+			ok "help: q returns to the dashboard, does not quit"
+		else
+			not_ok "help: q returns to the dashboard, does not quit"
+		fi
+		tmux send-keys -t top '?'
+		screen_has help2 "rmmod fails with EBUSY" 5
+		tmux send-keys -t top p
+		sleep 1
+		screen_has help-p "^COUNTER " 5 && ! grep -q "\[PAUSED\]" "$OUT/screen-help-p.txt" &&
+			ok "help: p returns, does not pause" || not_ok "help: p returns, does not pause"
 		tmux resize-window -t top -x 60 -y 20
 		screen_has small "needs 80x24, the terminal is 60x20" 5 &&
 			ok "resize to 60x20: a clear message" || not_ok "resize to 60x20: a clear message"
@@ -225,6 +238,19 @@ screen_has wait "waiting for the bes2600 driver" 20 && ok "started before the dr
 lab_load c-v2 0
 screen_has attach "attached (the module is busy" 20 && ok "attaches when the module appears" ||
 	not_ok "attaches when the module appears"
+# The writers by name: the symbols are those of this load of the module,
+# not of the table read when it was absent (cleanup_module+0x... then).
+names_ok() { # SCREEN
+	lab_net_up && lab_neigh_static && lab_generate 300 1000 0 30
+	screen_has "$1" "wsm_release_tx_buffer" 10 &&
+		grep -q "work:sdio_rx_work" "$OUT/screen-$1.txt" &&
+		! grep -q "cleanup_module" "$OUT/screen-$1.txt"
+	local rc=$?
+	lab_net_down
+	return $rc
+}
+names_ok names && ok "started before the driver: writers named (work:sdio_rx_work, wsm_release_tx_buffer)" ||
+	not_ok "started before the driver: writers named" "$(grep -m2 'cleanup_module\|_tx_buffer' "$OUT/screen-names.txt")"
 rmmod bes2600_lab 2>/dev/null && not_ok "attached: rmmod is refused (module busy)" ||
 	ok "attached: rmmod is refused (module busy)"
 tmux send-keys -t top d
@@ -233,6 +259,8 @@ check "key d: detached, rmmod succeeds" rmmod bes2600_lab
 lab_load c-v2 0
 screen_has reattach "attached (the module is busy" 20 && ok "re-attaches on the next load" ||
 	not_ok "re-attaches on the next load"
+names_ok names-reload && ok "re-attached: writers named from the new load's symbols" ||
+	not_ok "re-attached: writers named from the new load's symbols" "$(grep -m2 'cleanup_module\|_tx_buffer' "$OUT/screen-names-reload.txt")"
 tmux kill-server
 sleep 2
 # SIGUSR2 does what d does, in batch mode too.

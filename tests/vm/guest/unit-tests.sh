@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause
 # The cmocka unit tests built for this guest's architecture (make
 # ARCH=arm64 puts them in build/arm64/unit), as TAP lines.
 set -u
