@@ -300,6 +300,7 @@ static struct json *current_json(const struct analysis *a,
 static int run_live(struct audit_run *run, const struct audit_opts *o,
 		    FILE *err)
 {
+	uint32_t mods = symtab_modules_stamp();
 	struct utsname u;
 	struct timespec rt;
 
@@ -336,6 +337,17 @@ static int run_live(struct audit_run *run, const struct audit_opts *o,
 	}
 	if (!run->end_ns)
 		run->end_ns = audit_now_ns();
+	/* A module loaded meanwhile (a writer's?) is named from a new table. */
+	if (!o->kallsyms_path && symtab_modules_stamp() != mods) {
+		struct symtab *fresh = symtab_new();
+
+		if (fresh && symtab_load_kallsyms(fresh, "/proc/kallsyms") >= 0) {
+			symtab_free(run->syms);
+			run->syms = fresh;
+		} else {
+			symtab_free(fresh);
+		}
+	}
 	return 0;
 }
 

@@ -8,6 +8,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <zlib.h>
 #include <sys/stat.h>
 
 #include "names.h"
@@ -262,4 +264,31 @@ void symtab_name(struct symtab *t, uint64_t addr, char *buf, size_t len)
 		snprintf(buf, len, "%s", s->name);
 	else
 		symtab_format(t, addr, buf, len);
+}
+
+uint32_t symtab_modules_stamp(void)
+{
+	char buf[4096];
+	uint32_t crc = 0;
+	size_t n;
+	FILE *f = fopen("/proc/modules", "r");
+
+	if (!f)
+		return 0;
+	/* Sizes and reference counts change too: only names and addresses. */
+	while (fgets(buf, sizeof(buf), f)) {
+		char name[64];
+		unsigned long long addr = 0;
+		char *at = strstr(buf, " 0x");
+
+		if (sscanf(buf, "%63s", name) != 1)
+			continue;
+		if (at)
+			addr = strtoull(at + 1, NULL, 16);
+		n = strlen(name);
+		crc = crc32(crc, (const unsigned char *)name, n);
+		crc = crc32(crc, (const unsigned char *)&addr, sizeof(addr));
+	}
+	fclose(f);
+	return crc ? crc : 1;
 }

@@ -31,6 +31,12 @@ void symtab_free(struct symtab *t);
  */
 long symtab_load_kallsyms(struct symtab *t, const char *path);
 bool symtab_restricted(const struct symtab *t);
+/*
+ * A stamp of the loaded modules (a CRC of /proc/modules, 0 when it cannot
+ * be read): when it changes, a table read from /proc/kallsyms before is
+ * stale, and names addresses of the new modules after the old ones'.
+ */
+uint32_t symtab_modules_stamp(void);
 int symtab_add(struct symtab *t, uint64_t addr, uint64_t size,
 	       const char *name, const char *module);
 size_t symtab_count(const struct symtab *t);

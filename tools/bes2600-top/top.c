@@ -233,6 +233,7 @@ struct top {
 	uint64_t attach_ns;
 	size_t nfindings;	/* findings already given a seen_at */
 	ino_t detached_ino;	/* /sys/module/<driver> of the detached load */
+	uint32_t mods_stamp;	/* the modules syms was read with */
 };
 
 static void on_event(void *ctx, const struct bes2600_event *e)
@@ -297,6 +298,7 @@ static void reload_symbols(struct top *t)
 {
 	struct symtab *fresh = symtab_new();
 
+	t->mods_stamp = symtab_modules_stamp();
 	if (fresh && symtab_load_kallsyms(fresh, "/proc/kallsyms") >= 0) {
 		symtab_free(t->syms);
 		t->syms = fresh;
@@ -531,6 +533,9 @@ static int run(struct top *t)
 		now = now_ns();
 		if (now < next)
 			continue;
+		/* A module (un)loaded since the table was read: read it again. */
+		if (state == ATTACHED && symtab_modules_stamp() != t->mods_stamp)
+			reload_symbols(t);
 		if (state == ATTACHED)
 			take_agg(t);
 		dash_interval(&t->d, now - last,
