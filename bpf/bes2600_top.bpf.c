@@ -313,14 +313,22 @@ static __always_inline int on_counter(void *ctx, __u32 counter, void *hw,
 
 	if (!st)
 		return 0;
-	/* A plain write is always sent: built in the ring, counted there. */
+	/*
+	 * A plain write is always sent: built in the ring, counted there.
+	 * (Two calls, not one on "e ? e : &tmp": 6.1's verifier loses the
+	 * ring reference through the select.)
+	 */
 	if (!atomic) {
 		e = reserve(st);
-		fill_counter(e ? e : &tmp, counter, hw, idx, op, delta, old,
-			     new, atomic, caller, cap, st);
-		count_write(e ? e : &tmp, st);
-		if (!e)
+		if (!e) {
+			fill_counter(&tmp, counter, hw, idx, op, delta, old,
+				     new, atomic, caller, cap, st);
+			count_write(&tmp, st);
 			return 0;
+		}
+		fill_counter(e, counter, hw, idx, op, delta, old, new, atomic,
+			     caller, cap, st);
+		count_write(e, st);
 		e->flags = 0;
 		e->pad[0] = e->pad[1] = 0;
 		stamp(e);

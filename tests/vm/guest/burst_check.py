@@ -30,7 +30,11 @@ def read_truth(path):
 
 tb, ta = read_truth(before), read_truth(after)
 truth = {k: {f: ta[k][f] - tb[k][f] for f in ta[k]} for k in ta}
-rep = json.load(open(report))
+try:
+    rep = json.load(open(report))
+except (OSError, ValueError) as e:
+    result(False, "the audit wrote its report", str(e))
+    sys.exit(0)
 insts = {"%s[%d]" % (o["counter_base"], o["idx"]): o for o in rep["instances"]}
 drops = rep["drops"]
 
