@@ -13,6 +13,7 @@ VERSION=$(cat "$LAB_REPO/VERSION")
 DEBS=$LAB_REPO/build/deb
 R=/tmp/pkgroot
 mkdir -p $R/upper $R/work $R/root
+modprobe overlay 2>/dev/null
 if ! mount -t overlay overlay -o lowerdir=/,upperdir=$R/upper,workdir=$R/work $R/root; then
 	not_ok "packages: an overlay of the root to install into"
 	exit 0
@@ -24,11 +25,12 @@ mount -t tmpfs tmpfs "$R/root/tmp"
 # The tree (its lib.sh drives the lab's load) at its own path.
 mkdir -p "$R/root$LAB_REPO"
 mount --bind "$LAB_REPO" "$R/root$LAB_REPO"
-cp "$DEBS"/bes2600-top_"$VERSION"_*.deb "$DEBS"/bes2600-lab-dkms_"$VERSION"_all.deb "$R/root/tmp/"
+TOPDEB=$(basename "$(ls "$DEBS"/bes2600-top_"$VERSION"_*.deb)")
+DKMSDEB=bes2600-lab-dkms_${VERSION}_all.deb
+cp "$DEBS/$TOPDEB" "$DEBS/$DKMSDEB" "$R/root/tmp/"
 in_root() { chroot "$R/root" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root "$@"; }
 
-if in_root dpkg -i /tmp/bes2600-top_"$VERSION"_*.deb /tmp/bes2600-lab-dkms_"$VERSION"_all.deb \
-	>"$OUT/dpkg-i.log" 2>&1; then
+if in_root dpkg -i "/tmp/$TOPDEB" "/tmp/$DKMSDEB" >"$OUT/dpkg-i.log" 2>&1; then
 	ok "packages: dpkg -i of both, DKMS built the module for $(uname -r)"
 else
 	not_ok "packages: dpkg -i of both" "$(tail -3 "$OUT/dpkg-i.log" | tr '\n' ' ')"
@@ -68,10 +70,16 @@ PYEOF
 else
 	not_ok "packages: modprobe bes2600_lab from the DKMS tree"
 fi
-/usr/bin/python3 "$(dirname "$0")/schema_check.py" \
-	"$R/root/usr/share/bes2600-top/schemas/audit-report.schema.json" "$OUT/audit.json" | tap_results
+# The installed schema, against the installed tool's report.
+schema=$R/root/usr/share/bes2600-top/schemas/audit-report.schema.json
+if [ -f "$schema" ]; then
+	/usr/bin/python3 "$(dirname "$0")/schema_check.py" "$schema" "$OUT/audit.json" | tap_results
+else
+	not_ok "packages: the installed audit report schema"
+fi
 
-if in_root dpkg -r bes2600-lab-dkms bes2600-top >"$OUT/dpkg-r.log" 2>&1 &&
+if in_root dpkg -s bes2600-top bes2600-lab-dkms >/dev/null 2>&1 &&
+	in_root dpkg -r bes2600-lab-dkms bes2600-top >"$OUT/dpkg-r.log" 2>&1 &&
 	! in_root modinfo bes2600_lab >/dev/null 2>&1 && ! in_root test -e /usr/sbin/bes2600-top; then
 	ok "packages: dpkg -r removes the tool and the DKMS module"
 else
