@@ -27,6 +27,8 @@
 #define SOFTIRQ_OFFSET	0x00000100
 
 const volatile bool stream = true;	/* send records through the ring */
+/* Every write too (for timelines: --perfetto, --html), not only those above. */
+const volatile bool stream_all;
 const volatile __s32 capacity;		/* hw_bufs_used bound, 0: none */
 /*
  * Fields the driver's events have past the first ABI version's, set by
@@ -341,7 +343,7 @@ static __always_inline int on_counter(void *ctx, __u32 counter, void *hw,
 	is = count_write(&tmp, st);
 	tmp.flags = 0;
 	/* A write with no slot is sent: it is counted nowhere else. */
-	if (is && !is->plain &&
+	if (!stream_all && is && !is->plain &&
 	    (counter != BES2600_WSM_TX_PENDING || timer_has_now)) {
 		if (!out_of_bounds(counter, new, cap))
 			return 0;

@@ -21,8 +21,10 @@
 #include "cli.h"
 #include "compare.h"
 #include "delta.h"
+#include "html.h"
 #include "json.h"
 #include "outfile.h"
+#include "perfetto.h"
 #include "record.h"
 #include "report.h"
 #include "suppress.h"
@@ -41,6 +43,8 @@ enum {
 	OPT_KALLSYMS,
 	OPT_DRIVER,
 	OPT_DELTA_TABLE,
+	OPT_PERFETTO,
+	OPT_HTML,
 	OPT_USAGE,
 };
 
@@ -71,6 +75,8 @@ static const struct argp_option options[] = {
 	{ "kallsyms", OPT_KALLSYMS, "FILE", 0, "Symbols from FILE instead of /proc/kallsyms", 0 },
 	{ "driver", OPT_DRIVER, "MODULE", 0, "Audit MODULE when several define bes2600 events", 0 },
 	{ "delta-table", OPT_DELTA_TABLE, "FILE.md", 0, "Write the shared-state delta table as Markdown", 0 },
+	{ "perfetto", OPT_PERFETTO, "FILE", 0, "Also write a Perfetto trace of the run (ui.perfetto.dev; docs/perfetto.md)", 0 },
+	{ "html", OPT_HTML, "FILE.html", 0, "Also write a self-contained HTML report with timelines", 0 },
 	{ "verbose", 'v', NULL, 0, "Also list suppressed findings and libbpf's messages", 0 },
 	{ "version", 'V', NULL, 0, "Show the version", -1 },
 	{ "help", 'h', NULL, 0, "Show this help", -1 },
@@ -154,6 +160,12 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 	case OPT_DELTA_TABLE:
 		o->delta_path = arg;
 		break;
+	case OPT_PERFETTO:
+		o->perfetto_path = arg;
+		break;
+	case OPT_HTML:
+		o->html_path = arg;
+		break;
 	case 'v':
 		o->verbose = true;
 		break;
@@ -187,8 +199,13 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
  */
 static int check_paths(FILE *err, const struct audit_opts *o)
 {
-	const char *out[3] = { o->json_path, o->delta_path, o->record_path };
-	static const char *const out_opt[3] = { "-o", "--delta-table", "--record" };
+	const char *out[5] = {
+		o->json_path, o->delta_path, o->record_path, o->perfetto_path,
+		o->html_path,
+	};
+	static const char *const out_opt[5] = {
+		"-o", "--delta-table", "--record", "--perfetto", "--html",
+	};
 	const char *in[3 + AUDIT_MAX_BASELINES] = {
 		o->replay_path, o->suppress_path, o->kallsyms_path,
 	};
@@ -201,10 +218,10 @@ static int check_paths(FILE *err, const struct audit_opts *o)
 		in[nin] = o->baseline_path[i];
 		in_opt[nin++] = "--baseline";
 	}
-	for (i = 0; i < 3; i++) {
+	for (i = 0; i < 5; i++) {
 		if (!out[i])
 			continue;
-		for (k = i + 1; k < 3; k++)
+		for (k = i + 1; k < 5; k++)
 			if (out[k] && (path_same_file(out[i], out[k]) ||
 				       (!strcmp(out[i], "-") && !strcmp(out[k], "-")))) {
 				warn(err, "bad arguments: %s and %s name the same file (%s)",
@@ -351,6 +368,22 @@ static int run_live(struct audit_run *run, const struct audit_opts *o,
 	return 0;
 }
 
+/* --perfetto and --html, from the stream the analysis read. */
+static int timelines(const struct audit_opts *o, struct audit_run *run,
+		     const struct report_meta *m, char *why, size_t len)
+{
+	const char *rec = o->replay_path ? o->replay_path : o->record_path;
+
+	if (o->perfetto_path &&
+	    perfetto_write(o->perfetto_path, rec, run->an, run->syms, NULL,
+			   why, len))
+		return -1;
+	if (o->html_path &&
+	    html_write(o->html_path, rec, run->an, run->syms, m, why, len))
+		return -1;
+	return 0;
+}
+
 int audit_cli(int argc, char **argv, FILE *out, FILE *err)
 {
 	static const struct argp argp = {
@@ -369,6 +402,8 @@ int audit_cli(int argc, char **argv, FILE *out, FILE *err)
 	char cmd[512], why[256];
 	char *prog = argv[0];
 	struct outfile json = { 0 }, md = { 0 };
+	char tmp_rec[] = "/tmp/bes2600-top-XXXXXX.rec";
+	bool own_rec = false;
 	int ret = AUDIT_FAILED;
 	size_t i;
 
@@ -390,6 +425,23 @@ int audit_cli(int argc, char **argv, FILE *out, FILE *err)
 	    (o.record_path && !strcmp(o.record_path, "-")))
 		out = err;
 
+	/*
+	 * The timelines are drawn from the stream once the analysis is done:
+	 * a live audit without --record keeps it in a file of its own.
+	 */
+	if ((o.perfetto_path || o.html_path) && !o.replay_path &&
+	    !o.record_path) {
+		int fd = mkstemps(tmp_rec, 4);
+
+		if (fd < 0) {
+			warn(err, "cannot create %s: %s", tmp_rec,
+			     strerror(errno));
+			return AUDIT_FAILED;
+		}
+		close(fd);
+		own_rec = true;
+		o.record_path = tmp_rec;
+	}
 	/*
 	 * Outputs first: fail before a long run, not after it.  Each is a
 	 * temporary file until the report is complete (outfile.h).
@@ -486,9 +538,15 @@ int audit_cli(int argc, char **argv, FILE *out, FILE *err)
 			goto cleanup;
 		}
 	}
+	if (timelines(&o, &run, &meta, why, sizeof(why))) {
+		warn(err, "%s", why);
+		goto cleanup;
+	}
 	fflush(out);
 	ret = analysis_errors(run.an) ? AUDIT_FINDINGS : AUDIT_CLEAN;
 cleanup:
+	if (own_rec)
+		unlink(tmp_rec);
 	/* No half-written report for a script to trust; the target stays. */
 	outfile_abort(&json);
 	outfile_abort(&md);

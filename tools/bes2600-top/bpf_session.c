@@ -159,6 +159,7 @@ struct bpf_session *bpf_session_open(const struct bpf_session_opts *o,
 		goto fail;
 	}
 	s->skel->rodata->stream = o->stream;
+	s->skel->rodata->stream_all = o->stream_all;
 	s->skel->rodata->capacity = o->capacity;
 	s->skel->rodata->with_stacks = o->stacks;
 	s->skel->rodata->ctr_has_capacity = driver_events_has_capacity(&s->ev);

@@ -21,6 +21,7 @@ struct driver_events;
  */
 struct bpf_session_opts {
 	bool stream;		/* send records (else maps only) */
+	bool stream_all;	/* every write, atomic ones in bounds too */
 	int32_t capacity;	/* hw_bufs_used bound, 0: none */
 	bool stacks;		/* kernel stack ids in records */
 	bool verbose;		/* libbpf's messages to stderr */

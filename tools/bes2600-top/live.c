@@ -45,6 +45,7 @@ int live_audit_run(struct audit_run *run)
 {
 	struct bpf_session_opts so = {
 		.stream = true,
+		.stream_all = run->opts->perfetto_path || run->opts->html_path,
 		.stacks = run->opts->stacks,
 		.verbose = run->opts->verbose,
 		.driver = run->opts->driver,

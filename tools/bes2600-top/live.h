@@ -65,6 +65,9 @@ struct audit_opts {
 	const char *record_path;
 	const char *replay_path;
 	const char *delta_path;	/* --delta-table FILE.md */
+	/* --perfetto, --html: timelines, from every write (streamed all) */
+	const char *perfetto_path;
+	const char *html_path;
 	const char *kallsyms_path;
 	const char *driver;	/* --driver: the module to audit */
 	char **command;		/* after --, NULL-terminated; NULL if none */
