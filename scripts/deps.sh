@@ -14,6 +14,7 @@ PKGS=(
 	iproute2 iputils-ping netcat-openbsd iperf3 tmux python3-minimal
 	coccinelle git
 	python3-jsonschema debhelper dh-dkms lintian mandoc fakeroot dpkg-dev
+	chromium
 	qemu-system-arm gcc-aarch64-linux-gnu mmdebstrap
 )
 

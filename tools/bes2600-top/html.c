@@ -203,6 +203,34 @@ static void timeline(FILE *f, const struct html *h, size_t i,
 		fprintf(f, "<line class=\"cap\" x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\"><title>capacity %d</title></line>\n",
 			PAD_L, ypos(l, cap, lo, hi), PAD_L + COLS,
 			ypos(l, cap, lo, hi), cap);
+	/* Few writes: the value's steps first, under the dots. */
+	if (dots && l->ndot > 1) {
+		size_t *ord = malloc(l->ndot * sizeof(*ord));
+
+		for (j = 0; ord && j < l->ndot; j++)
+			ord[j] = j;
+		/* Ring order is per CPU: the steps go by stamp. */
+		for (j = 1; ord && j < l->ndot; j++)
+			for (x = j; x > 0 && l->dot[ord[x - 1]].ts >
+			     l->dot[ord[x]].ts; x--) {
+				size_t t = ord[x];
+
+				ord[x] = ord[x - 1];
+				ord[x - 1] = t;
+			}
+		fprintf(f, "<polyline class=\"value\" points=\"");
+		for (j = 0; ord && j < l->ndot; j++) {
+			double px = xpos(h, l->dot[ord[j]].ts);
+
+			if (j)
+				fprintf(f, " %.1f,%.1f", px,
+					ypos(l, l->dot[ord[j - 1]].v, lo, hi));
+			fprintf(f, " %.1f,%.1f", px,
+				ypos(l, l->dot[ord[j]].v, lo, hi));
+		}
+		fprintf(f, "\"/>\n");
+		free(ord);
+	}
 	/* A series per writing context, each in its colour. */
 	for (k = 0; k <= a->nctx; k++) {
 		if (k < a->nctx && !writes(in, k))
@@ -275,6 +303,7 @@ static const char style[] =
 "line.cap{stroke:#999;stroke-dasharray:4 3}"
 "line.finding{stroke:#d00;stroke-width:2;stroke-dasharray:3 2}"
 "g.series line{stroke-width:1}"
+"polyline.value{fill:none;stroke:#bbb;stroke-width:1}"
 ".summary{font-size:1.2em}.err{color:#b00}.note{color:#666}"
 ".legend{font-size:12px;margin:2px 0 1.5em}";
 
