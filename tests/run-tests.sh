@@ -73,6 +73,24 @@ stamp "host tests"
 wait "${pids[@]}"
 stamp "kernel tests"
 
+# The timelines of the guests' patch-c and c-v2 runs, on the host (its
+# headless Chromium): the trace against the report, the page as read.
+for k in "${KVERS[@]}"; do
+	for run in patch-c c-v2; do
+		d=$OUT/$k/audit
+		[ -f "$d/$run.json" ] || continue
+		for f in "$d/$run.pftrace" "$d/$run.html"; do
+			[ -s "$f" ] && echo "ok - [$k] $run: the live audit wrote $(basename "$f")" ||
+				echo "not ok - [$k] $run: the live audit wrote $(basename "$f")"
+		done
+		/usr/bin/python3 tests/timelines/perfetto_check.py "$d/$run.pftrace" \
+			"$d/$run.json" "[$k] $run" 2>&1
+		/usr/bin/python3 tests/timelines/html_check.py "$d/$run.html" \
+			"$d/$run.json" "$d/$run.png" "[$k] $run" 2>&1
+	done
+done | sed 's/^PASS /ok - /; s/^FAIL /not ok - /' | tee -a "$OUT/host.tap"
+stamp "timelines"
+
 pass=0
 fail=0
 count() { # FILE: counts TAP lines, prints the failures

@@ -67,7 +67,8 @@ lab_unload
 # core subset (LAB_SUBSET=core): the race, its record, c-v2 three times.
 if lab_full; then
 	audit_run baseline baseline 0 baseline
-	audit_run race patch-c 20000 patch-c --stacks --record "$OUT/patch-c.rec"
+	audit_run race patch-c 20000 patch-c --stacks --record "$OUT/patch-c.rec" \
+		--perfetto "$OUT/patch-c.pftrace" --html "$OUT/patch-c.html"
 	audit_run race0 patch-c 0 patch-c-rw0
 	# The cw1200 shape: the BH a kthread.
 	lab_set_bh kthread
@@ -78,14 +79,25 @@ if lab_full; then
 		if [ "$i" = 1 ]; then
 			audit_run atomic-direct c-v2 20000 "c-v2-$i" \
 				--baseline "$OUT/c-prep-1.json" --delta-table "$OUT/c-prep-c-v2.md"
+		elif [ "$i" = 2 ]; then
+			audit_run atomic-direct c-v2 20000 "c-v2-$i" --record "$OUT/c-v2.rec" \
+				--perfetto "$OUT/c-v2.pftrace" --html "$OUT/c-v2.html"
+			cp "$OUT/c-v2-$i.json" "$OUT/c-v2.json"
 		else
 			audit_run atomic-direct c-v2 20000 "c-v2-$i"
 		fi
 	done
 else
-	audit_run race patch-c 20000 patch-c --stacks --record "$OUT/patch-c.rec"
+	audit_run race patch-c 20000 patch-c --stacks --record "$OUT/patch-c.rec" \
+		--perfetto "$OUT/patch-c.pftrace" --html "$OUT/patch-c.html"
 	for i in 1 2 3; do
-		audit_run atomic-direct c-v2 20000 "c-v2-$i"
+		if [ "$i" = 2 ]; then
+			audit_run atomic-direct c-v2 20000 "c-v2-$i" --record "$OUT/c-v2.rec" \
+				--perfetto "$OUT/c-v2.pftrace" --html "$OUT/c-v2.html"
+			cp "$OUT/c-v2-$i.json" "$OUT/c-v2.json"
+		else
+			audit_run atomic-direct c-v2 20000 "c-v2-$i"
+		fi
 	done
 fi
 
