@@ -4,6 +4,8 @@
 #  1. memory: resident set of the audit's analysis after 1, 2, 5 and 10
 #     million lab-like events (a replay of a generated record: the same
 #     analysis as a live audit, without a guest);
+#  1b. timelines: the size and write time of --perfetto and --html for
+#     1 and 10 million events;
 #  2. writer-side cost: in a 6.12 guest, ns each watcher adds to a
 #     counter write (plain and atomic), next to the floor (an empty raw_tp
 #     program, bench/floor.bpf.c) and bpftrace, and the audit's drops in
@@ -38,6 +40,22 @@ print("%-12s %12d %10.1f%s" % (sys.argv[3], ru.ru_maxrss, time.time() - t,
 EOF
 done
 rm -f "$B/m.rec"
+
+echo
+echo "== timelines: 'audit --replay --perfetto --html' of a generated record"
+printf "%-12s %12s %14s %10s %12s %10s\n" "events" "record MB" "perfetto MB" "x record" "html KB" "seconds"
+for n in 1000000 10000000; do
+	"$B/mkrecord" "$B/t.rec" "$n" >/dev/null
+	s=$(date +%s.%N)
+	"$TOP" audit --replay "$B/t.rec" --perfetto "$B/t.pftrace" --html "$B/t.html" >/dev/null
+	e=$(date +%s.%N)
+	/usr/bin/python3 -c 'import os, sys
+r, p, h = (os.path.getsize(f) for f in sys.argv[2:5])
+print("%-12s %12.1f %14.1f %10.2f %12.1f %10.1f" % (sys.argv[1], r / 1e6, p / 1e6,
+      p / r, h / 1e3, float(sys.argv[6]) - float(sys.argv[5])))' \
+		"$n" "$B/t.rec" "$B/t.pftrace" "$B/t.html" "$s" "$e"
+done
+rm -f "$B/t.rec" "$B/t.pftrace" "$B/t.html"
 
 echo
 echo "== in a 6.12 guest: writer-side cost, then cost and drops (c-v2, generator)"
