@@ -377,7 +377,7 @@ static __always_inline struct bes2600_rx_stats *rx_of(void *hw)
 /* A chip with no slot (past BES2600_MAX_HW) is streamed for the analysis. */
 static __always_inline bool streams_rx(const struct bes2600_rx_stats *rs)
 {
-	return !rs || rs->plain;
+	return stream_all || !rs || rs->plain;
 }
 
 static __always_inline void hist_add(__u32 *h, __u64 v)
