@@ -522,6 +522,8 @@ static void counter_event(struct analysis *a, const struct bes2600_event *e)
 		return;
 	}
 	in->chained++;
+	if (!e->ctr.atomic)
+		in->chained_plain++;
 	if (!in->first_ts || e->ts_ns < in->first_ts)
 		in->first_ts = e->ts_ns;
 	if (e->ts_ns > in->last_ts)
@@ -906,6 +908,12 @@ bool analysis_incomplete(const struct analysis *a,
 
 	/* A dashboard's stream: atomic writes in bounds were not sent. */
 	if (in->sampled && !a->cfg.counts_given)
+		return true;
+	/*
+	 * Every plain write is sent: one the BPF side counted and the chain
+	 * never got was lost, even after the instance's last record.
+	 */
+	if (a->cfg.counts_given && in->cnt.plain_writes > in->chained_plain)
 		return true;
 	for (i = 0; i < a->nspans; i++)
 		if (a->spans[i].to >= in->first_ts &&

@@ -95,7 +95,7 @@ struct an_instance {
 	bool have_value;
 	int32_t first_value, last_value, min, max;
 	/* Records: counter ones chained, and the span of their stamps. */
-	uint64_t chained;
+	uint64_t chained, chained_plain;
 	uint64_t sampled;	/* BES2600_REC_SAMPLED records, not chained */
 	uint64_t first_ts, last_ts;
 	int32_t chain_first, chain_last;	/* in chain order */

@@ -135,6 +135,15 @@ int audit_wait_ms(const struct audit_run *run, int max_ms)
 	       (int)((end - now + 999999) / 1000000) : max_ms;
 }
 
+void audit_drop_tail(struct audit_run *run, uint32_t cpu, uint64_t lost)
+{
+	const struct analysis *a = run->an;
+	uint64_t from = cpu < a->ncpu && a->cpu_last[cpu] ? a->cpu_last[cpu] :
+			a->first_ts ? a->first_ts : run->start_ns;
+
+	feed_drop(run, cpu, from, audit_now_ns(), lost);
+}
+
 void audit_end(struct audit_run *run, uint64_t lost_total,
 	       audit_stack_fn get_stack, void *ctx)
 {

@@ -307,6 +307,27 @@ uint64_t bpf_session_hw(const struct bpf_session *s, int hw_slot)
 			       __ATOMIC_RELAXED);
 }
 
+int bpf_session_lost_tail(const struct bpf_session *s, uint64_t *lost,
+			  int ncpu)
+{
+	struct bes2600_cpu_stats *v;
+	uint32_t zero = 0;
+	int i, n = s->ncpus < ncpu ? s->ncpus : ncpu;
+
+	v = calloc(s->ncpus, sizeof(*v));
+	if (!v)
+		return -1;
+	if (bpf_map_lookup_elem(bpf_map__fd(s->skel->maps.cpu_stats), &zero,
+				v)) {
+		free(v);
+		return -1;
+	}
+	for (i = 0; i < n; i++)
+		lost[i] = v[i].lost;
+	free(v);
+	return n;
+}
+
 uint64_t bpf_session_lost(const struct bpf_session *s)
 {
 	return sum_cpu_stats(s, offsetof(struct bes2600_cpu_stats, lost_total));

@@ -64,6 +64,12 @@ const char *bpf_session_attach_mode(const struct bpf_session *s);
 const char *bpf_session_driver(const struct bpf_session *s);
 /* What the driver's events are, and which programs were loaded. */
 const struct driver_events *bpf_session_events(const struct bpf_session *s);
+/*
+ * Per CPU, the records lost since its last sent one (none of them carried
+ * a lost_before): lost[0 .. ncpu); returns the CPUs filled, or -1.
+ */
+int bpf_session_lost_tail(const struct bpf_session *s, uint64_t *lost,
+			  int ncpu);
 /* Records the BPF side could not send (ring full), all CPUs. */
 uint64_t bpf_session_lost(const struct bpf_session *s);
 /* Events seen by the BPF side, all CPUs. */

@@ -15,6 +15,20 @@ static int get_stack(void *ctx, int32_t id, uint64_t *ips, int max)
 	return bpf_session_stack(ctx, id, ips, max);
 }
 
+/*
+ * The records each CPU lost after its last sent one: a gap on that CPU
+ * from its last record on, not from the stream's last (another CPU's).
+ */
+static void drop_tails(struct audit_run *run, struct bpf_session *s)
+{
+	uint64_t lost[1024];
+	int i, n = bpf_session_lost_tail(s, lost, 1024);
+
+	for (i = 0; i < n; i++)
+		if (lost[i])
+			audit_drop_tail(run, i, lost[i]);
+}
+
 /* Every instance the BPF side counted, and each chip's sdio_rx_work. */
 static int take_counts(struct audit_run *run, struct bpf_session *s)
 {
@@ -101,6 +115,7 @@ int live_audit_run(struct audit_run *run)
 		bpf_session_poll(s, 0, 0);
 	if (!run->reason[0])
 		take_counts(run, s);
+	drop_tails(run, s);
 	audit_end(run, bpf_session_lost(s), get_stack, s);
 	bpf_session_close(s);
 	if (run->reason[0])

@@ -23,7 +23,9 @@
  *     exited, or when a record could not be handled (reason is set).
  *  4. detach, drain the ring once more, hand every counted instance to
  *     audit_take_counts() and each chip's sdio_rx_work figures to
- *     audit_take_rx() (they feed the analysis and the record), then call
+ *     audit_take_rx() (they feed the analysis and the record), each
+ *     CPU's records lost after its last sent one to audit_drop_tail(),
+ *     then call
  *     audit_end(run, lost_total,
  *     get_stack, ctx) with the total of records the BPF side failed to
  *     send (bpf_session_lost()) and a function reading one stack id
@@ -105,6 +107,8 @@ int audit_take_counts(struct audit_run *run, uint64_t hw, uint32_t counter,
 		      int32_t idx, const struct bes2600_inst_stats *st);
 int audit_take_rx(struct audit_run *run, uint64_t hw,
 		  const struct bes2600_rx_stats *st);
+/* Records cpu lost after its last sent one: a gap from that one on. */
+void audit_drop_tail(struct audit_run *run, uint32_t cpu, uint64_t lost);
 /* Starts -- COMMAND if one was given: 0, or -1 with reason set. */
 int audit_start_command(struct audit_run *run);
 /* False once the audit should end (see above). */
