@@ -45,4 +45,4 @@ print("added per round (ns/ev): " + "; ".join(
     "%s %s" % (t, " ".join("%.0f" % x for x in r[5])) for t, r in res.items()))
 print("no-tool busy CPU per round (s): " + " ".join(
     "%.2f" % (x[3] / 1e9) for x in rows.get("none", [])))
-print("targets: audit <= 2.00 x bpftrace, dashboard <= 1.00 x bpftrace")
+print("targets (issue 16): audit <= 0.75 x bpftrace, dashboard <= 0.50 x bpftrace")

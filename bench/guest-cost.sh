@@ -90,7 +90,7 @@ echo "audit drops: $drops"
 # Drops against the event rate: the generator's rate rises to the most
 # the lab's chip takes (rate=0) under TCG.
 echo
-printf "%-12s %10s %12s %8s\n" "rate f/s" "MB/s" "events/s" "drops"
+printf "%-12s %10s %12s %8s\n" "rate f/s" "MB/s" "writes/s" "drops"
 for r in ${RATES-1000 2000 4000 0}; do
 	lab_load c-v2 0 || exit 1
 	echo reset >"$LAB_DBG/stats"
@@ -101,6 +101,7 @@ for r in ${RATES-1000 2000 4000 0}; do
 	/usr/bin/python3 -c 'import json, sys
 j = json.load(open(sys.argv[1]))
 print("%-12s %10s %12.0f %8d" % (sys.argv[2] if sys.argv[2] != "0" else "max",
-      sys.argv[3], j["records"] / j["duration_s"], j["drops"]["total"]))' \
+      sys.argv[3], sum(i["writes"] for i in j["instances"]) / j["duration_s"],
+      j["drops"]["total"]))' \
 		"$OUT/rate.json" "$r" "$mbs"
 done
