@@ -167,7 +167,7 @@ MANDIR ?= $(PREFIX)/share/man
 DATADIR ?= $(PREFIX)/share/bes2600-top
 DOCDIR ?= $(PREFIX)/share/doc/bes2600-top
 DKMS_SRC := /usr/src/$(PACKAGE)-$(VERSION)
-DOCS := README.md $(wildcard docs/*.md)
+DOCS := README.md $(wildcard docs/*.md docs/*.png)
 SCHEMAS := $(wildcard schemas/*.json)
 
 install: tool
