@@ -40,7 +40,7 @@ struct bpf_session {
 /* A poll's delivery stopped at its deadline (handle_record's return). */
 #define DEADLINE_HIT (-ETIME)
 /* Records delivered between two looks at the clock. */
-#define CLOCK_EVERY 256
+#define CLOCK_EVERY 16
 
 static uint64_t now_ns(void)
 {
