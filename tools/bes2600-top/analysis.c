@@ -79,10 +79,10 @@ set_limit(struct analysis *a, const char *fmt, ...)
 	va_end(ap);
 }
 
-static uint32_t intern_ctx_parts(struct analysis *a, uint8_t kind,
-				 uint64_t func, const char *comm)
+/* A context as the analysis keys it: a kthread's "/N" dropped, say. */
+static struct an_ctx ctx_key(uint8_t kind, uint64_t func, const char *comm)
 {
-	struct an_ctx key = { .kind = kind }, *v;
+	struct an_ctx key = { .kind = kind };
 	size_t i;
 
 	if (kind == BES2600_CTX_WORK)
@@ -96,12 +96,40 @@ static uint32_t intern_ctx_parts(struct analysis *a, uint8_t kind,
 		for (i = strlen(key.comm); i < sizeof(key.comm); i++)
 			key.comm[i] = '\0';
 	}
+	return key;
+}
+
+/* Its id, or a->nctx when the analysis has not seen it. */
+static uint32_t find_ctx(const struct analysis *a, const struct an_ctx *key)
+{
+	const struct an_ctx *v;
+	size_t i;
+
 	for (i = a->nctx; i-- > 0;) {
 		v = &a->ctxs[i];
-		if (v->kind == key.kind && v->func == key.func &&
-		    !memcmp(v->comm, key.comm, sizeof(key.comm)))
+		if (v->kind == key->kind && v->func == key->func &&
+		    !memcmp(v->comm, key->comm, sizeof(key->comm)))
 			return i;
 	}
+	return a->nctx;
+}
+
+uint32_t analysis_find_ctx(const struct analysis *a,
+			   const struct bes2600_event *e)
+{
+	struct an_ctx key = ctx_key(e->ctx_kind, e->ctx_func, e->comm);
+
+	return find_ctx(a, &key);
+}
+
+static uint32_t intern_ctx_parts(struct analysis *a, uint8_t kind,
+				 uint64_t func, const char *comm)
+{
+	struct an_ctx key = ctx_key(kind, func, comm), *v;
+	uint32_t i = find_ctx(a, &key);
+
+	if (i < a->nctx)
+		return i;
 	/* Bounded, so the linear search above stays cheap. */
 	if (a->nctx == AN_MAX_CTXS) {
 		set_limit(a, "more than %d writer contexts: not a bes2600 stream",
@@ -260,10 +288,10 @@ static void on_commit(void *ctx, const struct chain_event *e,
 	}
 }
 
-static struct an_instance *get_inst(struct analysis *a, uint64_t hw,
-				    uint32_t counter, int32_t idx)
+struct an_instance *analysis_find_inst(const struct analysis *a, uint64_t hw,
+				       uint32_t counter, int32_t idx)
 {
-	struct an_instance *in, **v;
+	struct an_instance *in;
 	size_t i;
 
 	for (i = a->ninst; i-- > 0;) {
@@ -271,6 +299,17 @@ static struct an_instance *get_inst(struct analysis *a, uint64_t hw,
 		if (in->hw == hw && in->counter == counter && in->idx == idx)
 			return in;
 	}
+	return NULL;
+}
+
+static struct an_instance *get_inst(struct analysis *a, uint64_t hw,
+				    uint32_t counter, int32_t idx)
+{
+	struct an_instance *in = analysis_find_inst(a, hw, counter, idx), **v;
+	size_t i;
+
+	if (in)
+		return in;
 	/* The dashboard's bounds too: indices, chips x counters x indices. */
 	if (idx < 0 || idx >= BES2600_MAX_IDX) {
 		set_limit(a, "%s index %d outside 0..%d",

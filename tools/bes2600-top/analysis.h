@@ -169,6 +169,11 @@ int analysis_take_counts(struct analysis *a, uint64_t hw, uint32_t counter,
 			 int32_t idx, const struct bes2600_inst_stats *st);
 void analysis_take_rx(struct analysis *a, const struct bes2600_rx_stats *st);
 const struct an_stack *analysis_stack(const struct analysis *a, int32_t id);
+/* A record's instance, or NULL; its writer's context id, or a->nctx. */
+struct an_instance *analysis_find_inst(const struct analysis *a, uint64_t hw,
+				       uint32_t counter, int32_t idx);
+uint32_t analysis_find_ctx(const struct analysis *a,
+			   const struct bes2600_event *e);
 /* Decides everything still waiting; end_ns: 0 when unknown. */
 void analysis_finish(struct analysis *a, uint64_t end_ns);
 

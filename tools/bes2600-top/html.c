@@ -65,49 +65,22 @@ static void esc(FILE *f, const char *s)
 		}
 }
 
-/* The analysis's context id of a record's writer (as analysis.c has it). */
-static uint32_t ctx_of(const struct analysis *a, const struct bes2600_event *e)
-{
-	char comm[BES2600_COMM_LEN];
-	size_t i;
-
-	memcpy(comm, e->comm, sizeof(comm));
-	comm[sizeof(comm) - 1] = '\0';
-	if (e->ctx_kind == BES2600_CTX_KTHREAD)
-		kthread_base_name(comm);
-	for (i = 0; i < a->nctx; i++) {
-		const struct an_ctx *c = &a->ctxs[i];
-
-		if (c->kind == e->ctx_kind &&
-		    (c->kind != BES2600_CTX_WORK || c->func == e->ctx_func) &&
-		    ((c->kind != BES2600_CTX_KTHREAD &&
-		      c->kind != BES2600_CTX_TASK) || !strcmp(c->comm, comm)))
-			return i;
-	}
-	return a->nctx;
-}
-
 static int on_event(void *ctx, const struct bes2600_event *e)
 {
 	struct html *h = ctx;
 	const struct analysis *a = h->an;
-	struct line *l = NULL;
+	const struct an_instance *in;
 	struct column *c;
+	struct line *l;
 	uint32_t x, k;
-	size_t i;
 
 	if (e->type != BES2600_EV_COUNTER)
 		return 0;
-	for (i = 0; i < a->ninst; i++)
-		if (a->inst[i]->hw == e->hw &&
-		    a->inst[i]->counter == e->ctr.counter &&
-		    a->inst[i]->idx == e->ctr.idx) {
-			l = &h->line[i];
-			break;
-		}
-	if (!l)
+	in = analysis_find_inst(a, e->hw, e->ctr.counter, e->ctr.idx);
+	if (!in)
 		return 0;
-	k = ctx_of(a, e);
+	l = &h->line[in->index];
+	k = analysis_find_ctx(a, e);
 	x = h->t1 > h->t0 && e->ts_ns > h->t0 ?
 	    (uint32_t)((double)(e->ts_ns - h->t0) * (COLS - 1) /
 		       (h->t1 - h->t0)) : 0;

@@ -273,45 +273,6 @@ static uint64_t uuid_timer(uint32_t inst) { return 18 + 4ULL * inst; }
 static uint64_t uuid_ctx(uint32_t ctx) { return 1000000 + ctx; }
 #define UUID_RX 2
 
-/* The analysis's instance of a record, or NULL. */
-static const struct an_instance *inst_of(const struct analysis *a,
-					 uint64_t hw, uint32_t counter,
-					 int32_t idx)
-{
-	size_t i;
-
-	for (i = 0; i < a->ninst; i++)
-		if (a->inst[i]->hw == hw && a->inst[i]->counter == counter &&
-		    a->inst[i]->idx == idx)
-			return a->inst[i];
-	return NULL;
-}
-
-/* The analysis's context id of a record (analysis.c interns the same). */
-static uint32_t ctx_of(const struct analysis *a, const struct bes2600_event *e)
-{
-	char comm[BES2600_COMM_LEN];
-	size_t i;
-
-	memcpy(comm, e->comm, sizeof(comm));
-	comm[sizeof(comm) - 1] = '\0';
-	if (e->ctx_kind == BES2600_CTX_KTHREAD)
-		kthread_base_name(comm);
-	for (i = 0; i < a->nctx; i++) {
-		const struct an_ctx *c = &a->ctxs[i];
-
-		if (c->kind != e->ctx_kind)
-			continue;
-		if (c->kind == BES2600_CTX_WORK && c->func != e->ctx_func)
-			continue;
-		if ((c->kind == BES2600_CTX_KTHREAD ||
-		     c->kind == BES2600_CTX_TASK) && strcmp(c->comm, comm))
-			continue;
-		return i;
-	}
-	return a->nctx;		/* a context the analysis did not keep */
-}
-
 static void ann_int(struct perfetto *p, const char *name, int64_t v)
 {
 	pb_uint(&p->sub, ANN_NAME_IID, intern(p, IN_ANN, name));
@@ -352,7 +313,7 @@ static void event_end(struct perfetto *p, uint64_t ts)
 /* A write: an instant on its context's track, the value on its counter's. */
 static void write_event(struct perfetto *p, const struct bes2600_event *e)
 {
-	const struct an_instance *in = inst_of(p->an, e->hw, e->ctr.counter,
+	const struct an_instance *in = analysis_find_inst(p->an, e->hw, e->ctr.counter,
 					       e->ctr.idx);
 	char name[NAME_LEN], site[NAME_LEN];
 
@@ -360,7 +321,7 @@ static void write_event(struct perfetto *p, const struct bes2600_event *e)
 		return;
 	counter_name(name, sizeof(name), e->ctr.counter, e->ctr.idx);
 	site_name(site, sizeof(site), e->ctr.caller, p->syms);
-	event_begin(p, TYPE_INSTANT, uuid_ctx(ctx_of(p->an, e)),
+	event_begin(p, TYPE_INSTANT, uuid_ctx(analysis_find_ctx(p->an, e)),
 		    op_name(e->ctr.op));
 	pb_uint(&p->ev, EV_EXTRA_CTR_TRACKS, uuid_counter(in->index));
 	pb_int(&p->ev, EV_EXTRA_CTR_VALUES, e->ctr.new_);
@@ -401,7 +362,7 @@ static void rx_event(struct perfetto *p, const struct bes2600_event *e)
 
 static void timer_event(struct perfetto *p, const struct bes2600_event *e)
 {
-	const struct an_instance *in = inst_of(p->an, e->hw,
+	const struct an_instance *in = analysis_find_inst(p->an, e->hw,
 					       BES2600_WSM_TX_PENDING,
 					       e->timer.idx);
 
