@@ -78,16 +78,19 @@ $(BPF_OUT)/vmlinux.h:
 	mkdir -p $(BPF_OUT)
 	$(BPFTOOL) btf dump file $(VMLINUX_BTF) format c > $@
 
-$(BPF_OUT)/bes2600_top.bpf.o: bpf/bes2600_top.bpf.c bpf/core_fixes.bpf.h \
-		bpf/bes2600_top.h include/bes2600/top_event.h \
-		include/bes2600/top_maps.h $(BPF_OUT)/vmlinux.h
+BPF_HDRS := $(wildcard bpf/*.h include/bes2600/*.h)
+
+# bes2600_top: the audit and the dashboard; state: bes2600-top state.
+$(BPF_OUT)/%.bpf.o: bpf/%.bpf.c $(BPF_HDRS) $(BPF_OUT)/vmlinux.h
 	$(CLANG) -g -O2 -Wall -target bpf -mcpu=v3 -D__TARGET_ARCH_$(ARCH) -I$(BPF_OUT) \
 		-Iinclude -Ibpf -c $< -o $@
 
-$(BPF_OUT)/bes2600_top.skel.h: $(BPF_OUT)/bes2600_top.bpf.o
-	$(BPFTOOL) gen skeleton $< name bes2600_top_bpf > $@
+$(BPF_OUT)/%.skel.h: $(BPF_OUT)/%.bpf.o
+	$(BPFTOOL) gen skeleton $< name $*_bpf > $@
 
-bpf: $(BPF_OUT)/bes2600_top.skel.h
+.PRECIOUS: $(BPF_OUT)/%.bpf.o
+
+bpf: $(BPF_OUT)/bes2600_top.skel.h $(BPF_OUT)/state.skel.h
 
 # One copy of the sources per kernel, so builds for 6.1 and 6.12 coexist.
 build/%/driver/bes2600_lab.ko: $(DRIVER_SRC)

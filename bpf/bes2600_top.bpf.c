@@ -17,14 +17,9 @@
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>
 #include <bpf/bpf_core_read.h>
-#include "core_fixes.bpf.h"
 #include "bes2600_top.h"
+#include "context.bpf.h"
 
-#define PF_KTHREAD	0x00200000
-#define PF_WQ_WORKER	0x00000020
-#define NMI_MASK	0x00f00000
-#define HARDIRQ_MASK	0x000f0000
-#define SOFTIRQ_OFFSET	0x00000100
 
 const volatile bool stream = true;	/* send records through the ring */
 /* Every write too (for timelines: --perfetto, --html), not only those above. */
@@ -128,35 +123,17 @@ static __always_inline void decide_context(struct bes2600_event *e,
 					   struct bes2600_cpu_stats *st)
 {
 	struct task_struct *t = bpf_get_current_task_btf();
-	int pc = get_preempt_count();
-	unsigned int flags;
+	__u8 kind = context_kind(t, get_preempt_count());
 
 	e->pid = t->pid;
 	e->ctx_func = 0;
+	e->ctx_kind = kind;
 	__builtin_memset(e->comm, 0, sizeof(e->comm));
-	if (pc & NMI_MASK) {
-		e->ctx_kind = BES2600_CTX_NMI;
-		return;
-	}
-	if (pc & HARDIRQ_MASK) {
-		e->ctx_kind = BES2600_CTX_HARDIRQ;
-		return;
-	}
-	if (pc & SOFTIRQ_OFFSET) {
-		e->ctx_kind = BES2600_CTX_SOFTIRQ;
-		return;
-	}
-	flags = t->flags;
-	if (flags & PF_WQ_WORKER) {
-		struct worker *w = cached_worker(t, st);
-
-		e->ctx_kind = BES2600_CTX_WORK;
-		e->ctx_func = (__u64)BPF_CORE_READ(w, current_func);
-		return;
-	}
-	__builtin_memcpy(e->comm, t->comm, sizeof(e->comm));
-	e->ctx_kind = flags & PF_KTHREAD ? BES2600_CTX_KTHREAD :
-					   BES2600_CTX_TASK;
+	if (kind == BES2600_CTX_WORK)
+		e->ctx_func = (__u64)BPF_CORE_READ(cached_worker(t, st),
+						   current_func);
+	else if (context_is_task(kind))
+		__builtin_memcpy(e->comm, t->comm, sizeof(e->comm));
 }
 
 /* A ring slot, or NULL, counted as a lost record, when the ring is full. */

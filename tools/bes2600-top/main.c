@@ -7,6 +7,7 @@
 
 #include "audit.h"
 #include "compare.h"
+#include "state.h"
 #include "top.h"
 #include "version.h"
 
@@ -23,6 +24,8 @@ static const struct {
 	  "one-shot race audit of the bes2600 counters" },
 	{ "compare", "bes2600-top compare", compare_main,
 	  "N runs of one phase against N of another (JSON reports)" },
+	{ "state", "bes2600-top state", state_main,
+	  "the fields a driver function mutates, without tracepoints" },
 };
 
 static int usage(FILE *f, int status)

@@ -1,0 +1,565 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * bes2600-top state: loading, attaching and reading bpf/state.bpf.c.
+ *
+ * fentry/fexit programs name their target at load time, so each measured
+ * function has an object of its own; all of them share the first object's
+ * maps (the calls in flight, the ring).  kprobes take their target at
+ * attach time: one object, the function in each attachment's cookie.
+ */
+#include <errno.h>
+#include <stddef.h>
+#include <linux/hw_breakpoint.h>
+#include <linux/perf_event.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include <bes2600/top_event.h>
+
+#include "names.h"
+#include "runner.h"
+#include "state.skel.h"
+#include "state_live.h"
+#include "symbols.h"
+
+#define MAX_INSTS 8
+
+struct watch_slot {
+	uint32_t field;
+	uint32_t gen;
+	bool armed;
+	struct bpf_link **links;	/* one per CPU */
+};
+
+struct live {
+	struct state_run *r;
+	const struct state_live_opts *o;
+	struct state_bpf *main;
+	struct state_bpf *objs[BES2600_STATE_MAX_FUNCS];
+	struct bpf_link *links[2 * BES2600_STATE_MAX_FUNCS];
+	size_t nlinks;
+	struct ring_buffer *rb;
+	struct symtab *syms;
+	int ncpus;
+	/* The instances the asked functions ran on, by calls. */
+	uint64_t inst[MAX_INSTS], inst_calls[MAX_INSTS];
+	/* The watched instance's words as the last record saw them. */
+	uint64_t *word_val;
+	bool *word_have;
+	struct watch_slot slot[BES2600_STATE_MAX_WATCH];
+	int nslots;		/* watchpoints a CPU gave us, -1: unknown */
+	uint32_t gen, next_field;
+	bool watch_failed;
+	char why[256];
+};
+
+static bool verbose_libbpf;
+
+/* libbpf's messages with -v; our own say what failed otherwise. */
+static int libbpf_print(enum libbpf_print_level level __attribute__((unused)),
+			const char *fmt, va_list args)
+{
+	return verbose_libbpf ? vfprintf(stderr, fmt, args) : 0;
+}
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static void note_inst(struct live *L, uint64_t inst)
+{
+	int i;
+
+	for (i = 0; i < MAX_INSTS; i++) {
+		if (L->inst[i] == inst || !L->inst[i]) {
+			L->inst[i] = inst;
+			L->inst_calls[i]++;
+			return;
+		}
+	}
+}
+
+/* The instance the asked functions ran on most. */
+static uint64_t main_inst(const struct live *L)
+{
+	uint64_t best = 0, n = 0;
+	int i;
+
+	for (i = 0; i < MAX_INSTS; i++)
+		if (L->inst_calls[i] > n) {
+			n = L->inst_calls[i];
+			best = L->inst[i];
+		}
+	return best;
+}
+
+static int on_call(struct live *L, const struct bes2600_state_call *c)
+{
+	struct state_run *r = L->r;
+	char name[NAME_LEN];
+	uint32_t i;
+
+	if (c->func >= r->nfns)
+		return 0;
+	ctx_parts_name(name, sizeof(name), c->ctx_kind, c->ctx_func, c->comm,
+		       L->syms);
+	if (r->fns[c->func].asked)
+		note_inst(L, c->inst);
+	if (c->inst == main_inst(L))
+		for (i = 0; i < c->nch && i < BES2600_STATE_MAX_CH; i++) {
+			uint32_t w = c->ch[i].word;
+
+			if (w < r->snapped / 8) {
+				L->word_val[w] = c->ch[i].val;
+				L->word_have[w] = true;
+			}
+		}
+	return state_run_add_call(r, c, state_run_ctx(r, name));
+}
+
+static void on_hit(struct live *L, const struct bes2600_state_hit *h)
+{
+	struct watch_slot *s;
+	char name[NAME_LEN], site[NAME_LEN];
+
+	if (h->slot >= BES2600_STATE_MAX_WATCH)
+		return;
+	s = &L->slot[h->slot];
+	/* A hit of an earlier arming of the slot: another field's. */
+	if (h->generation != s->gen)
+		return;
+	ctx_parts_name(name, sizeof(name), h->ctx_kind, h->ctx_func, h->comm,
+		       L->syms);
+	symtab_format(L->syms, h->ip, site, sizeof(site));
+	state_run_add_hit(L->r, s->field, h, state_run_ctx(L->r, name), site);
+}
+
+static int on_record(void *ctx, void *data, size_t size)
+{
+	struct live *L = ctx;
+	uint32_t type;
+
+	if (size < sizeof(type))
+		return 0;
+	memcpy(&type, data, sizeof(type));
+	if (type == BES2600_STATE_CALL &&
+	    size >= offsetof(struct bes2600_state_call, ch)) {
+		struct bes2600_state_call c;
+
+		/* The record ends after its changes: the rest reads as none. */
+		memset(&c, 0, sizeof(c));
+		memcpy(&c, data, size < sizeof(c) ? size : sizeof(c));
+		c.nch = (size - offsetof(struct bes2600_state_call, ch)) /
+			sizeof(c.ch[0]) < c.nch ?
+			(size - offsetof(struct bes2600_state_call, ch)) /
+			sizeof(c.ch[0]) : c.nch;
+		return on_call(L, &c) ? -ENOMEM : 0;
+	}
+	if (type == BES2600_STATE_HIT && size >= sizeof(struct bes2600_state_hit))
+		on_hit(L, data);
+	return 0;
+}
+
+static void set_rodata(struct state_bpf *s, const struct state_run *r,
+		       int func)
+{
+	s->rodata->snap_len = r->snapped;
+	if (func >= 0) {
+		s->rodata->func_idx = func;
+		s->rodata->arg_idx = r->fns[func].f.arg;
+		s->rodata->arg_offset = r->fns[func].f.offset;
+	}
+}
+
+static void autoload_only(struct state_bpf *s, struct bpf_program *a,
+			  struct bpf_program *b, bool watch)
+{
+	struct bpf_program *p;
+
+	bpf_object__for_each_program(p, s->obj)
+		bpf_program__set_autoload(p, p == a || p == b ||
+					  (watch && p == s->progs.state_watch));
+}
+
+static int reuse_maps(struct state_bpf *s, struct state_bpf *from)
+{
+	struct bpf_map *m[] = { s->maps.calls, s->maps.active, s->maps.scratch,
+				s->maps.stats, s->maps.watches, s->maps.ring };
+	struct bpf_map *f[] = { from->maps.calls, from->maps.active,
+				from->maps.scratch, from->maps.stats,
+				from->maps.watches, from->maps.ring };
+	size_t i;
+
+	for (i = 0; i < sizeof(m) / sizeof(m[0]); i++)
+		if (bpf_map__reuse_fd(m[i], bpf_map__fd(f[i])))
+			return -1;
+	return 0;
+}
+
+/* The maps' owner; with kprobes also the one object that is attached. */
+static int load_main(struct live *L, bool kprobe, char *err, size_t len)
+{
+	struct state_bpf *s = state_bpf__open();
+
+	if (!s) {
+		snprintf(err, len, "cannot open the BPF object: %s",
+			 strerror(errno));
+		return -1;
+	}
+	set_rodata(s, L->r, -1);
+	/* struct inflight: inst, t0, then the snapshot. */
+	bpf_map__set_value_size(s->maps.calls, 16 + L->r->snapped);
+	autoload_only(s, kprobe ? s->progs.state_kprobe : NULL,
+		      kprobe ? s->progs.state_kretprobe : NULL, L->o->watch);
+	if (state_bpf__load(s)) {
+		snprintf(err, len, "cannot load the BPF object: %s (run with "
+			 "-v for the verifier's log)", strerror(errno));
+		state_bpf__destroy(s);
+		return -1;
+	}
+	L->main = s;
+	return 0;
+}
+
+static int attach_fentry(struct live *L, int i, FILE *msg)
+{
+	struct state_fn *fn = &L->r->fns[i];
+	struct state_bpf *s = state_bpf__open();
+	struct bpf_link *a, *b;
+
+	if (!s)
+		return -1;
+	set_rodata(s, L->r, i);
+	autoload_only(s, s->progs.state_fentry, s->progs.state_fexit, false);
+	if (bpf_program__set_attach_target(s->progs.state_fentry, 0,
+					   fn->f.name) ||
+	    bpf_program__set_attach_target(s->progs.state_fexit, 0,
+					   fn->f.name) ||
+	    reuse_maps(s, L->main) || state_bpf__load(s))
+		goto fail;
+	a = bpf_program__attach(s->progs.state_fentry);
+	if (!a)
+		goto fail;
+	b = bpf_program__attach(s->progs.state_fexit);
+	if (!b) {
+		bpf_link__destroy(a);
+		goto fail;
+	}
+	L->links[L->nlinks++] = a;
+	L->links[L->nlinks++] = b;
+	L->objs[i] = s;
+	fn->attached = true;
+	return 0;
+fail:
+	fprintf(msg, "bes2600-top state: %s: not measured (fentry: %s)\n",
+		fn->f.name, strerror(errno));
+	state_bpf__destroy(s);
+	return -1;
+}
+
+static int attach_kprobe(struct live *L, int i, FILE *msg)
+{
+	struct state_fn *fn = &L->r->fns[i];
+	LIBBPF_OPTS(bpf_kprobe_opts, opts);
+	struct bpf_link *a, *b;
+
+	opts.bpf_cookie = BES2600_STATE_COOKIE(i, fn->f.arg, fn->f.offset);
+	a = bpf_program__attach_kprobe_opts(L->main->progs.state_kprobe,
+					    fn->f.name, &opts);
+	if (!a)
+		goto fail;
+	opts.retprobe = true;
+	b = bpf_program__attach_kprobe_opts(L->main->progs.state_kretprobe,
+					    fn->f.name, &opts);
+	if (!b) {
+		bpf_link__destroy(a);
+		goto fail;
+	}
+	L->links[L->nlinks++] = a;
+	L->links[L->nlinks++] = b;
+	fn->attached = true;
+	return 0;
+fail:
+	fprintf(msg, "bes2600-top state: %s: not measured (kprobe: %s)\n",
+		fn->f.name, strerror(errno));
+	return -1;
+}
+
+static void disarm(struct live *L)
+{
+	struct bes2600_state_watch zero = { 0 };
+	int i, c;
+
+	for (i = 0; i < BES2600_STATE_MAX_WATCH; i++) {
+		struct watch_slot *s = &L->slot[i];
+		uint32_t key = i;
+
+		if (!s->armed)
+			continue;
+		for (c = 0; c < L->ncpus; c++)
+			bpf_link__destroy(s->links[c]);
+		memset(s->links, 0, L->ncpus * sizeof(*s->links));
+		bpf_map_update_elem(bpf_map__fd(L->main->maps.watches), &key,
+				    &zero, BPF_ANY);
+		s->armed = false;
+	}
+}
+
+/*
+ * A write watchpoint on one field on every CPU: 0, -ENOSPC when a CPU has
+ * no debug register left, or another error.
+ */
+static int arm(struct live *L, int i, uint32_t field, uint64_t inst)
+{
+	const struct state_field *f = &L->r->fields[field];
+	struct watch_slot *s = &L->slot[i];
+	struct bes2600_state_watch w = { 0 };
+	uint64_t addr = inst + f->leaf.off;
+	uint32_t len = 8, key = i, word = f->leaf.off / 8;
+	int c, ret = 0;
+
+	while (len > 1 && (len > f->leaf.size || addr % len))
+		len /= 2;
+	w.addr = addr;
+	w.len = len;
+	w.generation = s->gen = ++L->gen;
+	if (word < L->r->snapped / 8 && L->word_have[word]) {
+		uint64_t v = L->word_val[word] >> (addr % 8 * 8);
+
+		w.last = len == 8 ? v : v & ((1ULL << len * 8) - 1);
+		w.have_last = 1;
+	}
+	s->field = field;
+	if (bpf_map_update_elem(bpf_map__fd(L->main->maps.watches), &key, &w,
+				BPF_ANY))
+		return -errno;
+	for (c = 0; c < L->ncpus; c++) {
+		LIBBPF_OPTS(bpf_perf_event_opts, opts, .bpf_cookie = i);
+		struct perf_event_attr attr = {
+			.type = PERF_TYPE_BREAKPOINT,
+			.size = sizeof(attr),
+			.bp_type = HW_BREAKPOINT_W,
+			.bp_addr = addr,
+			.bp_len = len,
+			.sample_period = 1,
+			.disabled = 1,
+		};
+		int fd = syscall(__NR_perf_event_open, &attr, -1, c, -1,
+				 PERF_FLAG_FD_CLOEXEC);
+
+		if (fd < 0) {
+			if (errno == ENODEV)
+				continue;	/* an offline CPU */
+			ret = -errno;
+			break;
+		}
+		s->links[c] = bpf_program__attach_perf_event_opts(
+				L->main->progs.state_watch, fd, &opts);
+		if (!s->links[c]) {
+			ret = -errno;
+			close(fd);
+			break;
+		}
+	}
+	s->armed = true;
+	if (ret) {
+		for (c = 0; c < L->ncpus; c++)
+			bpf_link__destroy(s->links[c]);
+		memset(s->links, 0, L->ncpus * sizeof(*s->links));
+		s->armed = false;
+		key = i;
+		memset(&w, 0, sizeof(w));
+		bpf_map_update_elem(bpf_map__fd(L->main->maps.watches), &key,
+				    &w, BPF_ANY);
+	}
+	return ret;
+}
+
+/* Fields the asked functions changed: the watchpoints' candidates. */
+static bool candidate(const struct state_run *r, uint32_t field)
+{
+	const struct state_field *f = &r->fields[field];
+
+	return f->leaf.kind != STATE_PADDING && f->asked_changed;
+}
+
+/*
+ * The next round: as many candidates as the CPUs have watchpoints, on
+ * from where the last round stopped.
+ */
+static void rotate(struct live *L, FILE *msg)
+{
+	struct state_run *r = L->r;
+	uint64_t inst = main_inst(L);
+	uint32_t tried = 0, n = (uint32_t)r->nfields;
+	int armed = 0, max = L->nslots < 0 ? BES2600_STATE_MAX_WATCH : L->nslots;
+	int ret;
+
+	disarm(L);
+	if (!inst || !n || L->watch_failed)
+		return;
+	while (armed < max && tried < n) {
+		uint32_t field = L->next_field++ % n;
+
+		tried++;
+		if (!candidate(r, field))
+			continue;
+		ret = arm(L, armed, field, inst);
+		if (ret == -ENOSPC) {
+			L->next_field--;
+			break;
+		}
+		if (ret) {
+			fprintf(msg, "bes2600-top state: no watchpoints: %s\n",
+				strerror(-ret));
+			L->watch_failed = true;
+			break;
+		}
+		r->fields[field].watched = true;
+		armed++;
+	}
+	if (L->nslots < 0 && armed)
+		L->nslots = armed;
+}
+
+static void read_stats(struct live *L)
+{
+	struct bes2600_state_stats *v = calloc(L->ncpus, sizeof(*v));
+	uint32_t zero = 0;
+	int c;
+
+	if (!v)
+		return;
+	if (!bpf_map_lookup_elem(bpf_map__fd(L->main->maps.stats), &zero, v))
+		for (c = 0; c < L->ncpus; c++) {
+			L->r->st.calls += v[c].calls;
+			L->r->st.entries += v[c].entries;
+			L->r->st.busy += v[c].busy;
+			L->r->st.nested += v[c].nested;
+			L->r->st.no_slot += v[c].no_slot;
+			L->r->st.no_entry += v[c].no_entry;
+			L->r->st.read_fail += v[c].read_fail;
+			L->r->st.lost += v[c].lost;
+			L->r->st.hits += v[c].hits;
+			L->r->st.ns += v[c].ns;
+		}
+	free(v);
+}
+
+int state_live_run(struct state_run *r, const struct state_live_opts *o,
+		   FILE *msg, char *err, size_t errlen)
+{
+	struct live L = { .r = r, .o = o, .nslots = -1 };
+	bool kprobe = o->flavour == STATE_KPROBE ||
+		      (o->flavour == STATE_AUTO && !o->module_btf);
+	struct runner cmd = { 0 };
+	double start, next_round;
+	int ret = -1, attached = 0, i;
+	size_t k;
+
+	verbose_libbpf = o->verbose;
+	libbpf_set_print(libbpf_print);
+	if (o->flavour == STATE_FENTRY && !o->module_btf) {
+		snprintf(err, errlen, "fentry needs the module's BTF in the "
+			 "kernel (/sys/kernel/btf/%s): use --flavour kprobe",
+			 r->module);
+		return -1;
+	}
+	r->flavour = kprobe ? "kprobe" : "fentry";
+	L.ncpus = libbpf_num_possible_cpus();
+	L.syms = symtab_new();
+	L.word_val = calloc(r->snapped / 8 + 1, sizeof(*L.word_val));
+	L.word_have = calloc(r->snapped / 8 + 1, sizeof(*L.word_have));
+	if (L.ncpus <= 0 || !L.syms || !L.word_val || !L.word_have) {
+		snprintf(err, errlen, "out of memory");
+		goto out;
+	}
+	for (i = 0; i < BES2600_STATE_MAX_WATCH; i++) {
+		L.slot[i].links = calloc(L.ncpus, sizeof(*L.slot[i].links));
+		if (!L.slot[i].links) {
+			snprintf(err, errlen, "out of memory");
+			goto out;
+		}
+	}
+	symtab_load_kallsyms(L.syms, "/proc/kallsyms");
+	if (load_main(&L, kprobe, err, errlen))
+		goto out;
+	for (k = 0; k < r->nfns; k++)
+		if (!(kprobe ? attach_kprobe(&L, k, msg) :
+			       attach_fentry(&L, k, msg)))
+			attached++;
+	for (k = 0; k < r->nfns; k++)
+		if (r->fns[k].asked && !r->fns[k].attached) {
+			snprintf(err, errlen, "%s could not be measured (see "
+				 "above; -v shows libbpf's messages)",
+				 r->fns[k].f.name);
+			goto out;
+		}
+	L.rb = ring_buffer__new(bpf_map__fd(L.main->maps.ring), on_record, &L,
+				NULL);
+	if (!L.rb) {
+		snprintf(err, errlen, "cannot read the ring: %s", strerror(errno));
+		goto out;
+	}
+	fprintf(msg, "bes2600-top state: %d functions of %s attached (%s), "
+		"struct %s: %u of %u bytes compared per call%s; %s\n",
+		attached, r->module, r->flavour, r->root_name, r->snapped,
+		r->size, o->watch ? "; watchpoints on" : "",
+		o->command ? "running the command" : "Ctrl-C to stop");
+	fflush(msg);
+	if (o->command && runner_start(&cmd, o->command, err, errlen))
+		goto out;
+	start = now_s();
+	next_round = start + o->watch_ms / 1000.0;
+	while (!runner_stop) {
+		double t = now_s();
+
+		if (o->duration_s > 0 && t - start >= o->duration_s)
+			break;
+		if (o->command && runner_done(&cmd))
+			break;
+		if (ring_buffer__poll(L.rb, 100) < 0 && errno != EINTR)
+			break;
+		if (o->watch && now_s() >= next_round) {
+			rotate(&L, msg);
+			next_round = now_s() + o->watch_ms / 1000.0;
+		}
+	}
+	r->seconds = now_s() - start;
+	if (o->command)
+		runner_end(&cmd, 2000);
+	disarm(&L);
+	for (k = 0; k < L.nlinks; k++)
+		bpf_link__destroy(L.links[k]);
+	L.nlinks = 0;
+	ring_buffer__consume(L.rb);
+	read_stats(&L);
+	if (o->watch && L.nslots > 0)
+		fprintf(msg, "bes2600-top state: %d watchpoints per round\n",
+			L.nslots);
+	ret = 0;
+out:
+	disarm(&L);
+	for (k = 0; k < L.nlinks; k++)
+		bpf_link__destroy(L.links[k]);
+	ring_buffer__free(L.rb);
+	for (k = 0; k < BES2600_STATE_MAX_FUNCS; k++)
+		state_bpf__destroy(L.objs[k]);
+	state_bpf__destroy(L.main);
+	for (i = 0; i < BES2600_STATE_MAX_WATCH; i++)
+		free(L.slot[i].links);
+	free(L.word_val);
+	free(L.word_have);
+	symtab_free(L.syms);
+	return ret;
+}
