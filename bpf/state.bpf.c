@@ -106,6 +106,13 @@ struct {
 	__uint(max_entries, 16 * 1024 * 1024);
 } ring SEC(".maps");
 
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, BES2600_STATE_HIT_KEYS);
+	__type(key, struct bes2600_state_hit_key);
+	__type(value, struct bes2600_state_hit_val);
+} hits SEC(".maps");
+
 static __always_inline struct bes2600_state_stats *my_stats(void)
 {
 	__u32 zero = 0;
@@ -386,13 +393,12 @@ int state_watch(struct bpf_perf_event_data *ctx)
 {
 	struct bes2600_state_stats *st = my_stats();
 	struct task_struct *t = bpf_get_current_task_btf();
-	__u32 slot = bpf_get_attach_cookie(ctx);
+	__u32 slot = bpf_get_attach_cookie(ctx), len, pid;
+	struct bes2600_state_hit_val nv = { .count = 1 }, *hv;
+	struct bes2600_state_hit_key hk = {};
 	struct bes2600_state_watch *wt;
-	struct bes2600_state_hit *h;
 	struct active_key k = {};
 	__u64 v = 0, *m;
-	__u32 len;
-	__u8 kind;
 	int pc;
 
 	if (!st)
@@ -401,11 +407,6 @@ int state_watch(struct bpf_perf_event_data *ctx)
 	wt = bpf_map_lookup_elem(&watches, &slot);
 	if (!wt || !wt->addr)
 		return 0;
-	h = bpf_ringbuf_reserve(&ring, sizeof(*h), 0);
-	if (!h) {
-		st->lost++;
-		return 0;
-	}
 	/*
 	 * x86 and arm64 enter a kernel-mode watchpoint's exception as an NMI
 	 * (nmi_enter: NMI_OFFSET + HARDIRQ_OFFSET): the writer is below it.
@@ -413,28 +414,39 @@ int state_watch(struct bpf_perf_event_data *ctx)
 	pc = get_preempt_count();
 	if (pc & NMI_MASK)
 		pc -= NMI_OFFSET + HARDIRQ_OFFSET;
-	kind = context_kind(t, pc);
+	hk.ctx_kind = context_kind(t, pc);
 	k.tid = t->pid;
-	k.level = level_of(kind);
+	k.level = level_of(hk.ctx_kind);
 	m = bpf_map_lookup_elem(&active, &k);
 	len = wt->len;
 	if (len < 1 || len > 8)
 		len = 8;
 	bpf_probe_read_kernel(&v, len, (void *)wt->addr);
-	h->type = BES2600_STATE_HIT;
-	h->slot = slot;
-	h->ctx_kind = kind;
-	h->have_old = wt->have_last;
-	h->ip = PT_REGS_IP_CORE(&ctx->regs);
-	h->ts = bpf_ktime_get_ns();
-	h->inflight = m ? *m : 0;
-	h->old = wt->last;
-	h->new_ = v;
-	h->generation = wt->generation;
-	fill_context(t, kind, &h->ctx_func, h->comm, &h->pid);
+	hk.slot = slot;
+	hk.generation = wt->generation;
+	hk.ip = PT_REGS_IP_CORE(&ctx->regs);
+	hk.inflight = m ? *m : 0;
+	fill_context(t, hk.ctx_kind, &hk.ctx_func, hk.comm, &pid);
+	nv.old = wt->last;
+	nv.new_ = v;
+	nv.have_old = wt->have_last;
 	wt->last = v;
 	wt->have_last = 1;
-	bpf_ringbuf_submit(h, 0);
+	hv = bpf_map_lookup_elem(&hits, &hk);
+	if (hv) {
+		__sync_fetch_and_add(&hv->count, 1);
+		hv->old = nv.old;
+		hv->new_ = v;
+		hv->have_old = nv.have_old;
+		return 0;
+	}
+	if (bpf_map_update_elem(&hits, &hk, &nv, BPF_NOEXIST)) {
+		hv = bpf_map_lookup_elem(&hits, &hk);
+		if (hv)
+			__sync_fetch_and_add(&hv->count, 1);
+		else
+			st->hits_lost++;
+	}
 	return 0;
 }
 

@@ -3,7 +3,7 @@
  * bes2600-top state: what its BPF side (bpf/state.bpf.c) sends userspace.
  * A call of a measured function is snapshotted on entry and compared on
  * return, eight bytes at a time; a record carries the changed words.  A
- * hardware watchpoint's hit is a record of its own.
+ * hardware watchpoint's hits are counted in a map.
  */
 #ifndef __BES2600_STATE_EVENT_H
 #define __BES2600_STATE_EVENT_H
@@ -18,6 +18,7 @@
 #define BES2600_STATE_MAX_FUNCS	64
 #define BES2600_STATE_INFLIGHT	1024	/* calls in flight at once */
 #define BES2600_STATE_MAX_WATCH	16	/* watchpoint slots (cookie) */
+#define BES2600_STATE_HIT_KEYS	8192	/* writing sites x contexts */
 
 /* A kprobe's attach cookie: function index, argument, struct offset. */
 #define BES2600_STATE_COOKIE(func, arg, off) \
@@ -28,7 +29,6 @@
 
 enum bes2600_state_rec {
 	BES2600_STATE_CALL = 1,
-	BES2600_STATE_HIT = 2,
 };
 
 /* bes2600_state_call.flags */
@@ -61,23 +61,27 @@ struct bes2600_state_call {
 };
 
 /*
- * A write to a watched field: the instruction after it (data breakpoints
- * trap once the store is done), the value before and after, and the
- * measured functions in flight in the writing context (bit i: function i).
+ * Writes to a watched field, counted in a map (a hit comes in NMI
+ * context, where no shared buffer can be waited for), one entry per
+ * instruction (the one after the store: data breakpoints trap once it is
+ * done), writing context and set of measured functions in flight there
+ * (bit i: function i).
  */
-struct bes2600_state_hit {
-	__u32 type;		/* BES2600_STATE_HIT */
-	__u16 slot;		/* watch slot */
-	__u8 ctx_kind;
-	__u8 have_old;
+struct bes2600_state_hit_key {
 	__u64 ip;
-	__u64 ts;
 	__u64 ctx_func;
-	__u64 inflight;		/* mask of function indices */
-	__u64 old, new_;
-	__u32 pid;
+	__u64 inflight;
+	__u32 slot;
 	__u32 generation;	/* the slot's arming, as userspace set it */
+	__u8 ctx_kind;
+	__u8 pad[7];
 	char comm[16];
+};
+
+struct bes2600_state_hit_val {
+	__u64 count;
+	__u64 old, new_;	/* the last write's value before and after */
+	__u64 have_old;
 };
 
 /* A watch slot, set by userspace: which bytes, since which arming. */
@@ -101,6 +105,7 @@ struct bes2600_state_stats {
 	__u64 read_fail;	/* the struct could not be read */
 	__u64 lost;		/* records the ring had no room for */
 	__u64 hits;
+	__u64 hits_lost;	/* hits the map had no room for */
 	__u64 ns;		/* time spent in our programs */
 };
 

@@ -27,6 +27,7 @@ enum {
 	OPT_BTF,
 	OPT_FLAVOUR,
 	OPT_WATCH_MS,
+	OPT_WATCH_FIELDS,
 	OPT_BASELINE,
 	OPT_LIST,
 	OPT_USAGE,
@@ -36,6 +37,7 @@ struct state_opts {
 	const char *asked[MAX_ASKED];
 	int nasked;
 	const char *strct, *module, *others, *btf, *output, *baseline;
+	const char *watch_fields;
 	enum state_format format;
 	struct state_live_opts live;
 	bool list, help;
@@ -65,6 +67,7 @@ static const struct argp_option options[] = {
 	{ "flavour", OPT_FLAVOUR, "KIND", 0, "auto (default), fentry or kprobe", 0 },
 	{ "watch", 'w', NULL, 0, "Precise mode: hardware watchpoints on the fields found, in rounds", 0 },
 	{ "watch-ms", OPT_WATCH_MS, "MS", 0, "Each round of watchpoints (default 500)", 0 },
+	{ "watch-fields", OPT_WATCH_FIELDS, "LIST", 0, "Watch these members (a.b[1], comma-separated) the whole run; implies --watch", 0 },
 	{ "duration", 'd', "SECONDS", 0, "Measure for SECONDS (default: until COMMAND exits or Ctrl-C)", 0 },
 	{ "format", 'F', "FORMAT", 0, "text (default), md or json", 0 },
 	{ "output", 'o', "FILE", 0, "Write the table to FILE (default: standard output)", 0 },
@@ -135,6 +138,10 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 		if (cli_integer(stderr, PROG, "--watch-ms", arg, 10, 600000, &n))
 			return EINVAL;
 		o->live.watch_ms = (int)n;
+		break;
+	case OPT_WATCH_FIELDS:
+		o->watch_fields = arg;
+		o->live.watch = true;
 		break;
 	case 'd':
 		if (cli_number(stderr, PROG, "-d", arg, 0.001, 31536000, &v))
@@ -221,6 +228,35 @@ static int add_others(struct state_run *r, const struct state_btf *sb,
 				free(list);
 				return 0;
 			}
+	}
+	free(list);
+	return 0;
+}
+
+/* --watch-fields: members by path, as the table names them. */
+static int pin_fields(struct state_run *r, const struct state_btf *sb, int id,
+		      const char *spec, struct state_live_opts *lo)
+{
+	char *list = strdup(spec), *tok, *save = NULL;
+	int64_t off;
+
+	if (!list)
+		return -1;
+	for (tok = strtok_r(list, ",", &save); tok;
+	     tok = strtok_r(NULL, ",", &save)) {
+		off = state_btf_find(sb, id, tok);
+		if (off < 0 || off >= r->snapped) {
+			warn("--watch-fields: struct %s has no member %s%s",
+			     r->root_name, tok, off < 0 ? "" : " in the bytes compared");
+			free(list);
+			return -1;
+		}
+		if (lo->npinned == BES2600_STATE_MAX_WATCH) {
+			warn("--watch-fields: at most %d", BES2600_STATE_MAX_WATCH);
+			free(list);
+			return -1;
+		}
+		lo->pinned[lo->npinned++] = state_run_field(r, (uint32_t)off);
 	}
 	free(list);
 	return 0;
@@ -318,6 +354,8 @@ int state_main(int argc, char **argv)
 		state_run_add_fn(&run, &f, true);
 	}
 	if (add_others(&run, &sb, id, o.others))
+		goto out_run;
+	if (o.watch_fields && pin_fields(&run, &sb, id, o.watch_fields, &o.live))
 		goto out_run;
 	o.live.module_btf = !o.btf && !sb.is_vmlinux ? true : sb.is_vmlinux;
 	if (o.output && outfile_open(&out, o.output, false, err, sizeof(err))) {

@@ -288,6 +288,23 @@ void state_btf_path(const struct state_btf *sb, int root, uint32_t off,
 	type_name(btf, id, leaf->type, sizeof(leaf->type));
 }
 
+int64_t state_btf_find(const struct state_btf *sb, int id, const char *path)
+{
+	int64_t size = state_btf_size(sb, id), off;
+	struct state_leaf leaf;
+	char buf[160];
+
+	/* Each member's first byte names it: walk the struct by members. */
+	for (off = 0; off < size; off = leaf.off + (leaf.size ? leaf.size : 1)) {
+		state_btf_path(sb, id, (uint32_t)off, buf, sizeof(buf), &leaf);
+		if (leaf.off < off)
+			leaf.off = (uint32_t)off;
+		if (!strcmp(buf, path))
+			return off;
+	}
+	return -1;
+}
+
 /* The struct's name, for comparing a parameter's pointee with it. */
 static const char *struct_name(const struct btf *btf, __u32 id)
 {

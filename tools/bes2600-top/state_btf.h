@@ -60,6 +60,8 @@ int64_t state_btf_size(const struct state_btf *sb, int id);
  */
 void state_btf_path(const struct state_btf *sb, int id, uint32_t off,
 		    char *buf, size_t len, struct state_leaf *leaf);
+/* The byte offset of the member named path ("a.b[2]"), or -1. */
+int64_t state_btf_find(const struct state_btf *sb, int id, const char *path);
 /*
  * The module's function name, measured through the struct: 0 and *f, or
  * -1 with a message in err (no such function, no such argument).

@@ -55,7 +55,7 @@ struct live {
 	struct watch_slot slot[BES2600_STATE_MAX_WATCH];
 	int nslots;		/* watchpoints a CPU gave us, -1: unknown */
 	uint32_t gen, next_field;
-	bool watch_failed;
+	bool watch_failed, pinned_armed;
 	char why[256];
 };
 
@@ -127,21 +127,42 @@ static int on_call(struct live *L, const struct bes2600_state_call *c)
 	return state_run_add_call(r, c, state_run_ctx(r, name));
 }
 
-static void on_hit(struct live *L, const struct bes2600_state_hit *h)
+static void on_hit(struct live *L, const struct bes2600_state_hit_key *k,
+		   const struct bes2600_state_hit_val *v)
 {
 	struct watch_slot *s;
 	char name[NAME_LEN], site[NAME_LEN];
 
-	if (h->slot >= BES2600_STATE_MAX_WATCH)
+	if (k->slot >= BES2600_STATE_MAX_WATCH)
 		return;
-	s = &L->slot[h->slot];
+	s = &L->slot[k->slot];
 	/* A hit of an earlier arming of the slot: another field's. */
-	if (h->generation != s->gen)
+	if (k->generation != s->gen)
 		return;
-	ctx_parts_name(name, sizeof(name), h->ctx_kind, h->ctx_func, h->comm,
+	ctx_parts_name(name, sizeof(name), k->ctx_kind, k->ctx_func, k->comm,
 		       L->syms);
-	symtab_format(L->syms, h->ip, site, sizeof(site));
-	state_run_add_hit(L->r, s->field, h, state_run_ctx(L->r, name), site);
+	symtab_format(L->syms, k->ip, site, sizeof(site));
+	state_run_add_hit(L->r, s->field, k, v, state_run_ctx(L->r, name), site);
+}
+
+/* The hits counted so far, taken out of the map (before a slot changes). */
+static void drain_hits(struct live *L)
+{
+	int fd = bpf_map__fd(L->main->maps.hits);
+	struct bes2600_state_hit_key k, next;
+	struct bes2600_state_hit_val v;
+	bool first = true;
+
+	while (!bpf_map_get_next_key(fd, first ? NULL : &k, &next)) {
+		first = false;
+		k = next;
+		if (!bpf_map_lookup_and_delete_elem(fd, &k, &v) ||
+		    (!bpf_map_lookup_elem(fd, &k, &v) &&
+		     !bpf_map_delete_elem(fd, &k)))
+			on_hit(L, &k, &v);
+		/* Deleted: start again from the first key. */
+		first = true;
+	}
 }
 
 static int on_record(void *ctx, void *data, size_t size)
@@ -165,8 +186,6 @@ static int on_record(void *ctx, void *data, size_t size)
 			sizeof(c.ch[0]) : c.nch;
 		return on_call(L, &c) ? -ENOMEM : 0;
 	}
-	if (type == BES2600_STATE_HIT && size >= sizeof(struct bes2600_state_hit))
-		on_hit(L, data);
 	return 0;
 }
 
@@ -194,10 +213,12 @@ static void autoload_only(struct state_bpf *s, struct bpf_program *a,
 static int reuse_maps(struct state_bpf *s, struct state_bpf *from)
 {
 	struct bpf_map *m[] = { s->maps.calls, s->maps.active, s->maps.scratch,
-				s->maps.stats, s->maps.watches, s->maps.ring };
+				s->maps.stats, s->maps.watches, s->maps.ring,
+				s->maps.hits };
 	struct bpf_map *f[] = { from->maps.calls, from->maps.active,
 				from->maps.scratch, from->maps.stats,
-				from->maps.watches, from->maps.ring };
+				from->maps.watches, from->maps.ring,
+				from->maps.hits };
 	size_t i;
 
 	for (i = 0; i < sizeof(m) / sizeof(m[0]); i++)
@@ -295,12 +316,13 @@ fail:
 	return -1;
 }
 
-static void disarm(struct live *L)
+/* Slots from..: the rotating ones, or all. */
+static void disarm(struct live *L, int from)
 {
 	struct bes2600_state_watch zero = { 0 };
 	int i, c;
 
-	for (i = 0; i < BES2600_STATE_MAX_WATCH; i++) {
+	for (i = from; i < BES2600_STATE_MAX_WATCH; i++) {
 		struct watch_slot *s = &L->slot[i];
 		uint32_t key = i;
 
@@ -393,6 +415,16 @@ static bool candidate(const struct state_run *r, uint32_t field)
 	return f->leaf.kind != STATE_PADDING && f->asked_changed;
 }
 
+static bool is_pinned(const struct live *L, uint32_t field)
+{
+	int i;
+
+	for (i = 0; i < L->o->npinned; i++)
+		if (L->o->pinned[i] == field)
+			return true;
+	return false;
+}
+
 /*
  * The next round: as many candidates as the CPUs have watchpoints, on
  * from where the last round stopped.
@@ -402,17 +434,20 @@ static void rotate(struct live *L, FILE *msg)
 	struct state_run *r = L->r;
 	uint64_t inst = main_inst(L);
 	uint32_t tried = 0, n = (uint32_t)r->nfields;
-	int armed = 0, max = L->nslots < 0 ? BES2600_STATE_MAX_WATCH : L->nslots;
+	int armed = L->o->npinned;
+	int max = L->nslots < 0 ? BES2600_STATE_MAX_WATCH : L->nslots;
 	int ret;
 
-	disarm(L);
-	if (!inst || !n || L->watch_failed)
+	/* Disarmed first: the last hits of a slot come in under its arming. */
+	disarm(L, L->o->npinned);
+	drain_hits(L);
+	if (!inst || !n || L->watch_failed || !L->pinned_armed)
 		return;
 	while (armed < max && tried < n) {
 		uint32_t field = L->next_field++ % n;
 
 		tried++;
-		if (!candidate(r, field))
+		if (!candidate(r, field) || is_pinned(L, field))
 			continue;
 		ret = arm(L, armed, field, inst);
 		if (ret == -ENOSPC) {
@@ -430,6 +465,34 @@ static void rotate(struct live *L, FILE *msg)
 	}
 	if (L->nslots < 0 && armed)
 		L->nslots = armed;
+}
+
+/* The pinned fields, once the instance is known: they stay to the end. */
+static void arm_pinned(struct live *L, FILE *msg)
+{
+	uint64_t inst = main_inst(L);
+	int i, ret;
+
+	if (L->pinned_armed || !inst)
+		return;
+	L->pinned_armed = true;
+	for (i = 0; i < L->o->npinned; i++) {
+		struct state_field *f = &L->r->fields[L->o->pinned[i]];
+
+		ret = arm(L, i, L->o->pinned[i], inst);
+		if (ret) {
+			fprintf(msg, "bes2600-top state: cannot watch %s: %s\n",
+				f->path, strerror(-ret));
+			L->watch_failed = true;
+			return;
+		}
+		f->watched = true;
+		fprintf(msg, "bes2600-top state: watching %s at 0x%llx (%u "
+			"bytes)\n", f->path,
+			(unsigned long long)(inst + f->leaf.off),
+			f->leaf.size < 8 ? f->leaf.size : 8);
+	}
+	fflush(msg);
 }
 
 static void read_stats(struct live *L)
@@ -451,6 +514,7 @@ static void read_stats(struct live *L)
 			L->r->st.read_fail += v[c].read_fail;
 			L->r->st.lost += v[c].lost;
 			L->r->st.hits += v[c].hits;
+			L->r->st.hits_lost += v[c].hits_lost;
 			L->r->st.ns += v[c].ns;
 		}
 	free(v);
@@ -530,6 +594,8 @@ int state_live_run(struct state_run *r, const struct state_live_opts *o,
 			break;
 		if (ring_buffer__poll(L.rb, 100) < 0 && errno != EINTR)
 			break;
+		if (o->watch)
+			arm_pinned(&L, msg);
 		if (o->watch && now_s() >= next_round) {
 			rotate(&L, msg);
 			next_round = now_s() + o->watch_ms / 1000.0;
@@ -538,7 +604,9 @@ int state_live_run(struct state_run *r, const struct state_live_opts *o,
 	r->seconds = now_s() - start;
 	if (o->command)
 		runner_end(&cmd, 2000);
-	disarm(&L);
+	disarm(&L, 0);
+	if (o->watch)
+		drain_hits(&L);
 	for (k = 0; k < L.nlinks; k++)
 		bpf_link__destroy(L.links[k]);
 	L.nlinks = 0;
@@ -549,7 +617,7 @@ int state_live_run(struct state_run *r, const struct state_live_opts *o,
 			L.nslots);
 	ret = 0;
 out:
-	disarm(&L);
+	disarm(&L, 0);
 	for (k = 0; k < L.nlinks; k++)
 		bpf_link__destroy(L.links[k]);
 	ring_buffer__free(L.rb);

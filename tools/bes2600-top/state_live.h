@@ -20,6 +20,9 @@ struct state_live_opts {
 	bool module_btf;	/* the module's BTF is the kernel's (fentry) */
 	bool watch;
 	int watch_ms;		/* each round of watchpoints */
+	/* Fields watched the whole run (state_run_field()), the rest rotate. */
+	uint32_t pinned[BES2600_STATE_MAX_WATCH];
+	int npinned;
 	double duration_s;	/* 0: until the command ends or a signal */
 	char *const *command;	/* run while measuring, or NULL */
 	bool verbose;

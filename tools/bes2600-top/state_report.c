@@ -171,6 +171,13 @@ static json_t *baseline_writers(json_t *base, const char *path)
 		if (p && !strcmp(p, path))
 			return json_object_get(f, "writers");
 	}
+	fields = json_object_get(base, "others_fields");
+	json_array_foreach(fields, i, f) {
+		const char *p = json_string_value(json_object_get(f, "field"));
+
+		if (p && !strcmp(p, path))
+			return json_object_get(f, "writers");
+	}
 	return NULL;
 }
 
@@ -183,7 +190,8 @@ static bool has_writer(json_t *ws, const char *fn, const char *ctx)
 		const char *a = json_string_value(json_object_get(w, "function"));
 		const char *b = json_string_value(json_object_get(w, "context"));
 
-		if (a && b && !strcmp(a, fn) && !strcmp(b, ctx))
+		if (a && b && json_is_true(json_object_get(w, "own")) &&
+		    !strcmp(a, fn) && !strcmp(b, ctx))
 			return true;
 	}
 	return false;
@@ -215,7 +223,7 @@ static void cell_change(const struct state_run *r,
 		size_t k;
 		bool found = false;
 
-		if (!fn || !cx)
+		if (!fn || !cx || !json_is_true(json_object_get(w, "own")))
 			continue;
 		for (k = 0; k < f->nw; k++)
 			if (state_writer_counts(f, &f->w[k]) &&
@@ -301,7 +309,7 @@ static void report_text(FILE *out, struct state_run *r, json_t *base,
 		"lost records: %llu; calls not compared: %llu busy, %llu "
 		"nested, %llu without room, %llu unreadable%s\n",
 		md ? "" : "", (unsigned long long)r->st.calls, names,
-		ns_per_call(r), (unsigned long long)r->st.lost,
+		ns_per_call(r), (unsigned long long)(r->st.lost + r->st.hits_lost),
 		(unsigned long long)r->st.busy,
 		(unsigned long long)r->st.nested,
 		(unsigned long long)r->st.no_slot,
@@ -315,15 +323,15 @@ static void json_writers(struct jw *j, const struct state_run *r,
 {
 	size_t i;
 
+	/* Every function whose calls saw it change; "own": the table's. */
 	jw_arr(j, "writers");
 	for (i = 0; i < f->nw; i++) {
 		const struct state_writer *w = &f->w[i];
 
-		if (!state_writer_counts(f, w))
-			continue;
 		jw_obj(j, NULL);
 		jw_str(j, "function", r->fns[w->func].f.name);
 		jw_str(j, "context", r->ctxs[w->ctx]);
+		jw_bool(j, "own", state_writer_counts(f, w));
 		jw_uint(j, "calls", w->calls);
 		jw_uint(j, "calls_alone", w->alone);
 		jw_uint(j, "watch_hits", w->hits);
@@ -455,6 +463,7 @@ static void report_json(FILE *out, struct state_run *r, json_t *base,
 	jw_uint(&j, "no_entry", r->st.no_entry);
 	jw_uint(&j, "read_fail", r->st.read_fail);
 	jw_uint(&j, "lost", r->st.lost);
+	jw_uint(&j, "hits_lost", r->st.hits_lost);
 	jw_uint(&j, "watch_hits", r->st.hits);
 	jw_uint(&j, "truncated_calls", r->trunc_calls);
 	jw_num(&j, "bpf_ns_per_call", ns_per_call(r), 1);

@@ -21,6 +21,7 @@ struct state_call_rec {
 	uint32_t func, ctx, pid;
 	uint8_t level;
 	uint32_t n;
+	bool overlapped;	/* another context's call was in flight */
 	struct state_change *ch;
 };
 
@@ -219,31 +220,32 @@ static struct state_writer *writer(struct state_field *f, uint32_t func,
 }
 
 void state_run_add_hit(struct state_run *r, uint32_t field,
-		       const struct bes2600_state_hit *h, uint32_t ctx,
+		       const struct bes2600_state_hit_key *k,
+		       const struct bes2600_state_hit_val *v, uint32_t ctx,
 		       const char *site)
 {
 	struct state_field *f;
 	struct state_writer *w;
 	struct state_site *s;
 	uint32_t i;
-	size_t k;
+	size_t j;
 
 	if (field >= r->nfields)
 		return;
 	f = &r->fields[field];
-	f->watch_hits++;
-	f->last_old = (int64_t)h->old;
-	f->last_new = (int64_t)h->new_;
-	f->have_last = h->have_old;
-	if (h->inflight) {
+	f->watch_hits += v->count;
+	f->last_old = (int64_t)v->old;
+	f->last_new = (int64_t)v->new_;
+	f->have_last = v->have_old;
+	if (k->inflight) {
 		for (i = 0; i < r->nfns && i < 64; i++)
-			if ((h->inflight >> i & 1) && (w = writer(f, i, ctx)))
-				w->hits++;
+			if ((k->inflight >> i & 1) && (w = writer(f, i, ctx)))
+				w->hits += v->count;
 		return;
 	}
-	for (k = 0; k < f->ns; k++)
-		if (f->sites[k].ctx == ctx && !strcmp(f->sites[k].site, site)) {
-			f->sites[k].hits++;
+	for (j = 0; j < f->ns; j++)
+		if (f->sites[j].ctx == ctx && !strcmp(f->sites[j].site, site)) {
+			f->sites[j].hits += v->count;
 			return;
 		}
 	s = realloc(f->sites, (f->ns + 1) * sizeof(*s));
@@ -253,7 +255,7 @@ void state_run_add_hit(struct state_run *r, uint32_t field,
 	memset(&s[f->ns], 0, sizeof(*s));
 	snprintf(s[f->ns].site, sizeof(s[f->ns].site), "%s", site);
 	s[f->ns].ctx = ctx;
-	s[f->ns].hits = 1;
+	s[f->ns].hits = v->count;
 	f->ns++;
 }
 
@@ -294,6 +296,68 @@ static void add_pair(struct state_field *f, const struct state_call_rec *a,
 	f->np++;
 }
 
+/* A writer of the field in calls no other context's call overlapped. */
+static bool clean_writer(const struct state_field *f, uint32_t func,
+			 uint32_t ctx)
+{
+	size_t i;
+
+	for (i = 0; i < f->nw; i++)
+		if (f->w[i].func == func && f->w[i].ctx == ctx)
+			return f->w[i].clean > 0;
+	return false;
+}
+
+static bool other_context(const struct state_call_rec *a,
+			  const struct state_call_rec *b)
+{
+	/* The same task at the same level: a callee, or a re-entry. */
+	return b->pid != a->pid || b->level != a->level;
+}
+
+/*
+ * a's changes that b may have made: b changed the field too, or b is a
+ * known writer of it (b's own diff may show no change: an increment
+ * and a decrement at once cancel there, not in a's window).
+ */
+static void mark_concurrent(struct state_run *r, struct state_call_rec *a,
+			    const struct state_call_rec *b)
+{
+	uint32_t k;
+
+	for (k = 0; k < a->n; k++) {
+		struct state_field *f = &r->fields[a->ch[k].field];
+
+		if (has_change(b, a->ch[k].field) ||
+		    clean_writer(f, b->func, b->ctx))
+			a->ch[k].concurrent = true;
+	}
+}
+
+/* Two writers of a field in flight at once, once per field changed. */
+static void count_pairs(struct state_run *r, const struct state_call_rec *a,
+			const struct state_call_rec *b)
+{
+	uint32_t k;
+
+	for (k = 0; k < a->n + b->n; k++) {
+		uint32_t field = k < a->n ? a->ch[k].field : b->ch[k - a->n].field;
+		struct state_field *f = &r->fields[field];
+
+		if (k >= a->n && has_change(a, field))
+			continue;
+		if (clean_writer(f, a->func, a->ctx) &&
+		    clean_writer(f, b->func, b->ctx))
+			add_pair(f, a, b);
+	}
+}
+
+/*
+ * Three passes over the calls, in time order per instance: which calls
+ * overlapped another context's; who changed a field in a call nobody
+ * overlapped (a writer beyond doubt); then each change that an
+ * overlapping call could explain is marked concurrent.
+ */
 void state_run_finish(struct state_run *r)
 {
 	size_t i, j;
@@ -303,7 +367,6 @@ void state_run_finish(struct state_run *r)
 		return;
 	r->finished = true;
 	qsort(r->calls, r->ncalls, sizeof(*r->calls), by_inst_t0);
-	/* Calls of other contexts in flight at once, on one instance. */
 	for (i = 0; i < r->ncalls; i++) {
 		struct state_call_rec *a = &r->calls[i];
 
@@ -312,19 +375,8 @@ void state_run_finish(struct state_run *r)
 
 			if (b->inst != a->inst || b->t0 >= a->t1)
 				break;
-			if (b->pid == a->pid && b->level == a->level)
-				continue;	/* a callee, or a re-entry */
-			for (k = 0; k < a->n; k++) {
-				uint32_t f = a->ch[k].field, m;
-
-				for (m = 0; m < b->n; m++) {
-					if (b->ch[m].field != f)
-						continue;
-					a->ch[k].concurrent = true;
-					b->ch[m].concurrent = true;
-					add_pair(&r->fields[f], a, b);
-				}
-			}
+			if (other_context(a, b))
+				a->overlapped = b->overlapped = true;
 		}
 	}
 	for (i = 0; i < r->ncalls; i++) {
@@ -337,7 +389,35 @@ void state_run_finish(struct state_run *r)
 			if (!w)
 				continue;
 			w->calls++;
-			if (!c->ch[k].concurrent)
+			if (!c->overlapped)
+				w->clean++;
+		}
+	}
+	for (i = 0; i < r->ncalls; i++) {
+		struct state_call_rec *a = &r->calls[i];
+
+		for (j = i + 1; j < r->ncalls; j++) {
+			struct state_call_rec *b = &r->calls[j];
+
+			if (b->inst != a->inst || b->t0 >= a->t1)
+				break;
+			if (!other_context(a, b))
+				continue;
+			mark_concurrent(r, a, b);
+			mark_concurrent(r, b, a);
+			count_pairs(r, a, b);
+		}
+	}
+	for (i = 0; i < r->ncalls; i++) {
+		struct state_call_rec *c = &r->calls[i];
+
+		for (k = 0; k < c->n; k++) {
+			struct state_writer *w;
+
+			if (c->ch[k].concurrent)
+				continue;
+			w = writer(&r->fields[c->ch[k].field], c->func, c->ctx);
+			if (w)
 				w->alone++;
 		}
 	}

@@ -29,7 +29,8 @@ enum state_format { STATE_TEXT, STATE_MD, STATE_JSON };
 struct state_writer {
 	uint32_t func, ctx;
 	uint64_t calls;		/* calls in which the field changed */
-	uint64_t alone;		/* ... with no other context's call beside */
+	uint64_t clean;		/* ... with no other context's call beside */
+	uint64_t alone;		/* ... that no call beside could explain */
 	uint64_t hits;		/* watchpoint hits inside the call */
 };
 
@@ -104,9 +105,13 @@ uint32_t state_run_field(struct state_run *r, uint32_t off);
 /* One call's record; ctx is state_run_ctx() of its context. */
 int state_run_add_call(struct state_run *r, const struct bes2600_state_call *c,
 		       uint32_t ctx);
-/* A watchpoint hit on field; site: the write's "func+0x1c [module]". */
+/*
+ * Watchpoint hits on field from one site and context (v->count of them);
+ * site: the write's "func+0x1c [module]".
+ */
 void state_run_add_hit(struct state_run *r, uint32_t field,
-		       const struct bes2600_state_hit *h, uint32_t ctx,
+		       const struct bes2600_state_hit_key *k,
+		       const struct bes2600_state_hit_val *v, uint32_t ctx,
 		       const char *site);
 /* Overlaps and attribution; once, after the last record. */
 void state_run_finish(struct state_run *r);
