@@ -424,8 +424,10 @@ int state_watch(struct bpf_perf_event_data *ctx)
 	bpf_probe_read_kernel(&v, len, (void *)wt->addr);
 	hk.slot = slot;
 	hk.generation = wt->generation;
-	hk.ip = PT_REGS_IP_CORE(&ctx->regs);
+	/* A direct context access: the verifier maps it to the sample's regs. */
+	hk.ip = PT_REGS_IP(&ctx->regs);
 	hk.inflight = m ? *m : 0;
+	hk.same = wt->have_last && v == wt->last;
 	fill_context(t, hk.ctx_kind, &hk.ctx_func, hk.comm, &pid);
 	nv.old = wt->last;
 	nv.new_ = v;

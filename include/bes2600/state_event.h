@@ -74,7 +74,8 @@ struct bes2600_state_hit_key {
 	__u32 slot;
 	__u32 generation;	/* the slot's arming, as userspace set it */
 	__u8 ctx_kind;
-	__u8 pad[7];
+	__u8 same;		/* the value did not change (see state_table.h) */
+	__u8 pad[6];
 	char comm[16];
 };
 

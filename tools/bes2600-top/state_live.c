@@ -47,8 +47,12 @@ struct live {
 	struct ring_buffer *rb;
 	struct symtab *syms;
 	int ncpus;
-	/* The instances the asked functions ran on, by calls. */
+	/*
+	 * The instances the asked functions ran on, by calls; and any
+	 * measured function's, until an asked one has run.
+	 */
 	uint64_t inst[MAX_INSTS], inst_calls[MAX_INSTS];
+	uint64_t any_inst[MAX_INSTS], any_calls[MAX_INSTS];
 	/* The watched instance's words as the last record saw them. */
 	uint64_t *word_val;
 	bool *word_have;
@@ -56,6 +60,9 @@ struct live {
 	int nslots;		/* watchpoints a CPU gave us, -1: unknown */
 	uint32_t gen, next_field;
 	bool watch_failed, pinned_armed;
+	int max_armed;		/* the most fields watched at once */
+	bool all_armed;		/* every candidate is watched: no rotation */
+	uint32_t armed_cands;
 	char why[256];
 };
 
@@ -76,31 +83,38 @@ static double now_s(void)
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-static void note_inst(struct live *L, uint64_t inst)
+static void note_inst(uint64_t *insts, uint64_t *calls, uint64_t inst)
 {
 	int i;
 
 	for (i = 0; i < MAX_INSTS; i++) {
-		if (L->inst[i] == inst || !L->inst[i]) {
-			L->inst[i] = inst;
-			L->inst_calls[i]++;
+		if (insts[i] == inst || !insts[i]) {
+			insts[i] = inst;
+			calls[i]++;
 			return;
 		}
 	}
 }
 
-/* The instance the asked functions ran on most. */
-static uint64_t main_inst(const struct live *L)
+static uint64_t most_called(const uint64_t *insts, const uint64_t *calls)
 {
 	uint64_t best = 0, n = 0;
 	int i;
 
 	for (i = 0; i < MAX_INSTS; i++)
-		if (L->inst_calls[i] > n) {
-			n = L->inst_calls[i];
-			best = L->inst[i];
+		if (calls[i] > n) {
+			n = calls[i];
+			best = insts[i];
 		}
 	return best;
+}
+
+/* The instance the watchpoints go on: the asked functions' first. */
+static uint64_t main_inst(const struct live *L)
+{
+	uint64_t inst = most_called(L->inst, L->inst_calls);
+
+	return inst ? inst : most_called(L->any_inst, L->any_calls);
 }
 
 static int on_call(struct live *L, const struct bes2600_state_call *c)
@@ -114,7 +128,8 @@ static int on_call(struct live *L, const struct bes2600_state_call *c)
 	ctx_parts_name(name, sizeof(name), c->ctx_kind, c->ctx_func, c->comm,
 		       L->syms);
 	if (r->fns[c->func].asked)
-		note_inst(L, c->inst);
+		note_inst(L->inst, L->inst_calls, c->inst);
+	note_inst(L->any_inst, L->any_calls, c->inst);
 	if (c->inst == main_inst(L))
 		for (i = 0; i < c->nch && i < BES2600_STATE_MAX_CH; i++) {
 			uint32_t w = c->ch[i].word;
@@ -434,37 +449,55 @@ static void rotate(struct live *L, FILE *msg)
 	struct state_run *r = L->r;
 	uint64_t inst = main_inst(L);
 	uint32_t tried = 0, n = (uint32_t)r->nfields;
-	int armed = L->o->npinned;
+	int armed = L->o->npinned, pass;
 	int max = L->nslots < 0 ? BES2600_STATE_MAX_WATCH : L->nslots;
 	int ret;
 
+	uint32_t cands = 0, i;
+
+	for (i = 0; i < n; i++)
+		cands += candidate(r, i) && !is_pinned(L, i);
+	/* All of them watched already, and no new one: nothing to change. */
+	if (L->all_armed && cands == L->armed_cands) {
+		drain_hits(L);
+		return;
+	}
 	/* Disarmed first: the last hits of a slot come in under its arming. */
 	disarm(L, L->o->npinned);
 	drain_hits(L);
+	L->all_armed = false;
 	if (!inst || !n || L->watch_failed || !L->pinned_armed)
 		return;
-	while (armed < max && tried < n) {
-		uint32_t field = L->next_field++ % n;
+	/* Candidates never watched first, then every one in turn. */
+	for (pass = 0; pass < 2; pass++) {
+		for (tried = 0; tried < n && armed < max; tried++) {
+			uint32_t field = L->next_field++ % n;
 
-		tried++;
-		if (!candidate(r, field) || is_pinned(L, field))
-			continue;
-		ret = arm(L, armed, field, inst);
-		if (ret == -ENOSPC) {
-			L->next_field--;
-			break;
+			if (!candidate(r, field) || is_pinned(L, field) ||
+			    (!pass && r->fields[field].watched))
+				continue;
+			ret = arm(L, armed, field, inst);
+			if (ret == -ENOSPC) {
+				/* The CPU's limit: every later round's. */
+				L->next_field--;
+				L->nslots = armed;
+				goto out;
+			}
+			if (ret) {
+				fprintf(msg, "bes2600-top state: no watchpoints: "
+					"%s\n", strerror(-ret));
+				L->watch_failed = true;
+				goto out;
+			}
+			r->fields[field].watched = true;
+			armed++;
 		}
-		if (ret) {
-			fprintf(msg, "bes2600-top state: no watchpoints: %s\n",
-				strerror(-ret));
-			L->watch_failed = true;
-			break;
-		}
-		r->fields[field].watched = true;
-		armed++;
 	}
-	if (L->nslots < 0 && armed)
-		L->nslots = armed;
+	L->all_armed = (uint32_t)(armed - L->o->npinned) == cands;
+	L->armed_cands = cands;
+out:
+	if (armed > L->max_armed)
+		L->max_armed = armed;
 }
 
 /* The pinned fields, once the instance is known: they stay to the end. */
@@ -487,6 +520,8 @@ static void arm_pinned(struct live *L, FILE *msg)
 			return;
 		}
 		f->watched = true;
+		if (i + 1 > L->max_armed)
+			L->max_armed = i + 1;
 		fprintf(msg, "bes2600-top state: watching %s at 0x%llx (%u "
 			"bytes)\n", f->path,
 			(unsigned long long)(inst + f->leaf.off),
@@ -612,9 +647,10 @@ int state_live_run(struct state_run *r, const struct state_live_opts *o,
 	L.nlinks = 0;
 	ring_buffer__consume(L.rb);
 	read_stats(&L);
-	if (o->watch && L.nslots > 0)
-		fprintf(msg, "bes2600-top state: %d watchpoints per round\n",
-			L.nslots);
+	if (o->watch)
+		fprintf(msg, "bes2600-top state: up to %d fields watched at "
+			"once%s\n", L.max_armed, L.nslots > 0 ?
+			" (the CPUs' limit)" : "");
 	ret = 0;
 out:
 	disarm(&L, 0);

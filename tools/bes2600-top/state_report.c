@@ -335,6 +335,7 @@ static void json_writers(struct jw *j, const struct state_run *r,
 		jw_uint(j, "calls", w->calls);
 		jw_uint(j, "calls_alone", w->alone);
 		jw_uint(j, "watch_hits", w->hits);
+		jw_uint(j, "watch_hits_same", w->same);
 		jw_end(j, '}');
 	}
 	jw_end(j, ']');
@@ -390,6 +391,7 @@ static void json_field(struct jw *j, struct state_run *r,
 	jw_str(j, "kind", kind_name(f->leaf.kind));
 	jw_bool(j, "watched", f->watched);
 	jw_uint(j, "watch_hits", f->watch_hits);
+	jw_uint(j, "watch_hits_same", f->same_hits);
 	if (f->watch_hits) {
 		/* The last write caught: the value before it (when known), after. */
 		if (f->have_last)

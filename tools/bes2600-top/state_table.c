@@ -233,6 +233,13 @@ void state_run_add_hit(struct state_run *r, uint32_t field,
 	if (field >= r->nfields)
 		return;
 	f = &r->fields[field];
+	if (k->same) {
+		f->same_hits += v->count;
+		for (i = 0; i < r->nfns && i < 64; i++)
+			if ((k->inflight >> i & 1) && (w = writer(f, i, ctx)))
+				w->same += v->count;
+		return;
+	}
 	f->watch_hits += v->count;
 	f->last_old = (int64_t)v->old;
 	f->last_new = (int64_t)v->new_;

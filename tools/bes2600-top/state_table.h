@@ -10,6 +10,11 @@
  * measured call overlapped, or where a watchpoint caught the write inside
  * the call; a change seen only beside another context's call that wrote
  * it too is that pair's: the concurrent writers the table reports.
+ *
+ * A watchpoint hit that leaves the value as the last hit did is counted
+ * apart and names no writer: a store of the same value changes no
+ * state, and qemu's TCG also reports such phantom hits on a watchpoint
+ * once another one of the CPU's traps.
  */
 #ifndef __BES2600_STATE_TABLE_H
 #define __BES2600_STATE_TABLE_H
@@ -32,6 +37,7 @@ struct state_writer {
 	uint64_t clean;		/* ... with no other context's call beside */
 	uint64_t alone;		/* ... that no call beside could explain */
 	uint64_t hits;		/* watchpoint hits inside the call */
+	uint64_t same;		/* ... that left the value as it was */
 };
 
 /* A watchpoint hit outside every measured call. */
@@ -57,7 +63,8 @@ struct state_field {
 	size_t ns;
 	bool asked_changed;	/* in a call of an asked function */
 	bool watched;
-	uint64_t watch_hits;
+	uint64_t watch_hits;	/* hits that changed the value */
+	uint64_t same_hits;	/* hits that did not (see below) */
 	int64_t last_old, last_new;	/* the last hit's values */
 	bool have_last;
 };

@@ -97,7 +97,7 @@ fi
 if "$TOP" state "${SF[@]}" "${BTF[@]}" --watch --watch-ms 100 -F json \
 	-o "$OUT/sf-watch.json" -- sh -c "echo 20 > $SF_RUN; sleep 0.3; echo 300 > $SF_RUN" \
 	2>"$OUT/sf-watch.err"; then
-	echo "# $(grep watchpoints "$OUT/sf-watch.err" | tail -1)"
+	echo "# $(grep "watched at once" "$OUT/sf-watch.err" | tail -1)"
 	check_py watch "$OUT/sf-watch.json" task:sh "state_fields --watch"
 else
 	not_ok "state_fields --watch: report written" "$(head -c 300 "$OUT/sf-watch.err")"
@@ -123,7 +123,7 @@ lab_state() { # MODE VARIANT LABEL [STATE OPTIONS...]
 		return 1
 	}
 	(cd "$LAB_REPO" && "$TOP" state -f bes2600_bh_handle_rx_skb "${LAB_BTF[@]}" \
-		--watch --watch-ms 200 -F json -o "$OUT/$label.json" "$@" -- \
+		--watch --watch-ms 100 -F json -o "$OUT/$label.json" "$@" -- \
 		bash -c '. tests/vm/guest/lib.sh; lab_generate 3000 500 1000 60; sleep 1') \
 		2>"$OUT/$label.err"
 	lab_unload
@@ -163,8 +163,9 @@ lab_counts() { # VARIANT LABEL
 		-F json -o "$OUT/$label.json" 2>"$OUT/$label.err" &
 	spid=$!
 	wait_for 60 "attached" "$OUT/$label.err" || true
-	# A few frames make the function run: the tool learns the instance.
-	lab_generate 20 500 0 30
+	# A measured call that writes no counter: the tool learns the
+	# instance from it (lab_generator_stop) and arms the watchpoints.
+	echo stop >"$LAB_DBG/generator"
 	wait_for 30 "watching wsm_tx_pending\[1\]" "$OUT/$label.err" ||
 		not_ok "$label: the counters watched" "$(head -c 300 "$OUT/$label.err")"
 	lab_idle || not_ok "$label: the lab idle after the first frames"
