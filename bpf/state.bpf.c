@@ -272,6 +272,30 @@ static long cmp_block(__u64 blk, struct cmp_ctx *c)
 	return 0;
 }
 
+/*
+ * A slot armed since the last return on its instance learns the value
+ * from this return's snapshot: a hit can then tell a store that changed
+ * it from one that did not (state_table.h).
+ */
+static long seed_slot(__u64 i, struct cmp_ctx *c)
+{
+	__u32 key = i, len;
+	struct bes2600_state_watch *wt = bpf_map_lookup_elem(&watches, &key);
+	__u64 off, v = 0;
+
+	if (!wt || !wt->addr || wt->have_last || wt->addr < c->ent->inst)
+		return 0;
+	off = wt->addr - c->ent->inst;
+	len = wt->len;
+	if (len < 1 || len > 8 || off + len > snap_bytes() ||
+	    off >= BES2600_STATE_MAX_SNAP)
+		return 0;
+	bpf_probe_read_kernel(&v, len, (void *)c->w->cur + off);
+	wt->last = v;
+	wt->have_last = 1;
+	return 0;
+}
+
 static __always_inline __u64 record_size(__u32 nch)
 {
 	if (nch > BES2600_STATE_MAX_CH)
@@ -328,6 +352,7 @@ static __always_inline void on_return(__u32 func)
 	c.ent = ent;
 	c.w = w;
 	bpf_loop((snap_bytes() / 8 + 7) / 8, cmp_block, &c, 0);
+	bpf_loop(BES2600_STATE_MAX_WATCH, seed_slot, &c, 0);
 	/* The fixed part and the changes carried, no more. */
 	if (bpf_ringbuf_output(&ring, r, record_size(r->nch), 0))
 		st->lost++;
@@ -427,7 +452,8 @@ int state_watch(struct bpf_perf_event_data *ctx)
 	/* A direct context access: the verifier maps it to the sample's regs. */
 	hk.ip = PT_REGS_IP(&ctx->regs);
 	hk.inflight = m ? *m : 0;
-	hk.same = wt->have_last && v == wt->last;
+	hk.same = !wt->have_last ? BES2600_STATE_HIT_UNKNOWN :
+		  v == wt->last ? BES2600_STATE_HIT_SAME : BES2600_STATE_HIT_CHANGED;
 	fill_context(t, hk.ctx_kind, &hk.ctx_func, hk.comm, &pid);
 	nv.old = wt->last;
 	nv.new_ = v;

@@ -74,10 +74,15 @@ struct bes2600_state_hit_key {
 	__u32 slot;
 	__u32 generation;	/* the slot's arming, as userspace set it */
 	__u8 ctx_kind;
-	__u8 same;		/* the value did not change (see state_table.h) */
+	__u8 same;		/* BES2600_STATE_HIT_* (see state_table.h) */
 	__u8 pad[6];
 	char comm[16];
 };
+
+/* A hit's value against the last one known for the field. */
+#define BES2600_STATE_HIT_CHANGED	0
+#define BES2600_STATE_HIT_SAME		1
+#define BES2600_STATE_HIT_UNKNOWN	2	/* armed, not yet seeded */
 
 struct bes2600_state_hit_val {
 	__u64 count;

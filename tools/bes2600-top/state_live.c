@@ -53,9 +53,6 @@ struct live {
 	 */
 	uint64_t inst[MAX_INSTS], inst_calls[MAX_INSTS];
 	uint64_t any_inst[MAX_INSTS], any_calls[MAX_INSTS];
-	/* The watched instance's words as the last record saw them. */
-	uint64_t *word_val;
-	bool *word_have;
 	struct watch_slot slot[BES2600_STATE_MAX_WATCH];
 	int nslots;		/* watchpoints a CPU gave us, -1: unknown */
 	uint32_t gen, next_field;
@@ -121,7 +118,6 @@ static int on_call(struct live *L, const struct bes2600_state_call *c)
 {
 	struct state_run *r = L->r;
 	char name[NAME_LEN];
-	uint32_t i;
 
 	if (c->func >= r->nfns)
 		return 0;
@@ -130,15 +126,6 @@ static int on_call(struct live *L, const struct bes2600_state_call *c)
 	if (r->fns[c->func].asked)
 		note_inst(L->inst, L->inst_calls, c->inst);
 	note_inst(L->any_inst, L->any_calls, c->inst);
-	if (c->inst == main_inst(L))
-		for (i = 0; i < c->nch && i < BES2600_STATE_MAX_CH; i++) {
-			uint32_t w = c->ch[i].word;
-
-			if (w < r->snapped / 8) {
-				L->word_val[w] = c->ch[i].val;
-				L->word_have[w] = true;
-			}
-		}
 	return state_run_add_call(r, c, state_run_ctx(r, name));
 }
 
@@ -362,20 +349,20 @@ static int arm(struct live *L, int i, uint32_t field, uint64_t inst)
 	struct watch_slot *s = &L->slot[i];
 	struct bes2600_state_watch w = { 0 };
 	uint64_t addr = inst + f->leaf.off;
-	uint32_t len = 8, key = i, word = f->leaf.off / 8;
+	uint32_t len = 8, key = i;
 	int c, ret = 0;
 
+	if (f->watch_len) {
+		/* Where the diffs saw it change (state_table.c). */
+		addr = inst + f->watch_off;
+		len = f->watch_len;
+	}
 	while (len > 1 && (len > f->leaf.size || addr % len))
 		len /= 2;
 	w.addr = addr;
 	w.len = len;
 	w.generation = s->gen = ++L->gen;
-	if (word < L->r->snapped / 8 && L->word_have[word]) {
-		uint64_t v = L->word_val[word] >> (addr % 8 * 8);
-
-		w.last = len == 8 ? v : v & ((1ULL << len * 8) - 1);
-		w.have_last = 1;
-	}
+	/* The value before the first hit: the next return's snapshot's. */
 	s->field = field;
 	if (bpf_map_update_elem(bpf_map__fd(L->main->maps.watches), &key, &w,
 				BPF_ANY))
@@ -522,10 +509,8 @@ static void arm_pinned(struct live *L, FILE *msg)
 		f->watched = true;
 		if (i + 1 > L->max_armed)
 			L->max_armed = i + 1;
-		fprintf(msg, "bes2600-top state: watching %s at 0x%llx (%u "
-			"bytes)\n", f->path,
-			(unsigned long long)(inst + f->leaf.off),
-			f->leaf.size < 8 ? f->leaf.size : 8);
+		fprintf(msg, "bes2600-top state: watching %s at 0x%llx\n",
+			f->path, (unsigned long long)(inst + f->leaf.off));
 	}
 	fflush(msg);
 }
@@ -577,9 +562,7 @@ int state_live_run(struct state_run *r, const struct state_live_opts *o,
 	r->flavour = kprobe ? "kprobe" : "fentry";
 	L.ncpus = libbpf_num_possible_cpus();
 	L.syms = symtab_new();
-	L.word_val = calloc(r->snapped / 8 + 1, sizeof(*L.word_val));
-	L.word_have = calloc(r->snapped / 8 + 1, sizeof(*L.word_have));
-	if (L.ncpus <= 0 || !L.syms || !L.word_val || !L.word_have) {
+	if (L.ncpus <= 0 || !L.syms) {
 		snprintf(err, errlen, "out of memory");
 		goto out;
 	}
@@ -662,8 +645,6 @@ out:
 	state_bpf__destroy(L.main);
 	for (i = 0; i < BES2600_STATE_MAX_WATCH; i++)
 		free(L.slot[i].links);
-	free(L.word_val);
-	free(L.word_have);
 	symtab_free(L.syms);
 	return ret;
 }

@@ -64,7 +64,7 @@ static void cat(char *buf, const char *fmt, ...)
 static void cell_writers(const struct state_run *r,
 			 const struct state_field *f, char *buf)
 {
-	bool watched = f->watched && f->watch_hits;
+	bool watched = f->watched && f->watch_hits + f->same_hits;
 	size_t i;
 
 	buf[0] = '\0';
@@ -392,6 +392,7 @@ static void json_field(struct jw *j, struct state_run *r,
 	jw_bool(j, "watched", f->watched);
 	jw_uint(j, "watch_hits", f->watch_hits);
 	jw_uint(j, "watch_hits_same", f->same_hits);
+	jw_uint(j, "watch_hits_unknown", f->unknown_hits);
 	if (f->watch_hits) {
 		/* The last write caught: the value before it (when known), after. */
 		if (f->have_last)

@@ -152,6 +152,29 @@ static bool has_change(const struct state_call_rec *c, uint32_t field)
 	return false;
 }
 
+/*
+ * What a watchpoint on the field covers (at most 8 aligned bytes): the
+ * part of the first word seen changing that is the field's.  A lock in
+ * a queue head changes where its list pointers do not.
+ */
+static void note_watch_bytes(struct state_field *f, uint32_t word)
+{
+	uint32_t start = word * 8, end = start + 8, len = 8;
+
+	if (f->watch_len)
+		return;
+	if (start < f->leaf.off)
+		start = f->leaf.off;
+	if (end > f->leaf.off + f->leaf.size)
+		end = f->leaf.off + f->leaf.size;
+	if (end <= start)
+		return;
+	while (len > 1 && (len > end - start || start % len))
+		len /= 2;
+	f->watch_off = start;
+	f->watch_len = len;
+}
+
 int state_run_add_call(struct state_run *r, const struct bes2600_state_call *c,
 		       uint32_t ctx)
 {
@@ -186,6 +209,7 @@ int state_run_add_call(struct state_run *r, const struct bes2600_state_call *c,
 			if (!(mask & (1u << b)) || off >= r->snapped)
 				continue;
 			f = state_run_field(r, off);
+			note_watch_bytes(&r->fields[f], word);
 			if (has_change(rec, f))
 				continue;
 			rec->ch[rec->n++].field = f;
@@ -233,6 +257,10 @@ void state_run_add_hit(struct state_run *r, uint32_t field,
 	if (field >= r->nfields)
 		return;
 	f = &r->fields[field];
+	if (k->same == BES2600_STATE_HIT_UNKNOWN) {
+		f->unknown_hits += v->count;
+		return;
+	}
 	if (k->same) {
 		f->same_hits += v->count;
 		for (i = 0; i < r->nfns && i < 64; i++)
@@ -434,8 +462,9 @@ void state_run_finish(struct state_run *r)
 bool state_writer_counts(const struct state_field *f,
 			 const struct state_writer *w)
 {
-	/* A watch that saw no write at all decides nothing. */
-	return f->watched && f->watch_hits ? w->hits > 0 : w->alone > 0;
+	/* A watch that saw no store at all decides nothing. */
+	return f->watched && f->watch_hits + f->same_hits ? w->hits > 0 :
+							    w->alone > 0;
 }
 
 bool state_field_listed(const struct state_run *r, const struct state_field *f)

@@ -11,10 +11,12 @@
  * the call; a change seen only beside another context's call that wrote
  * it too is that pair's: the concurrent writers the table reports.
  *
- * A watchpoint hit that leaves the value as the last hit did is counted
- * apart and names no writer: a store of the same value changes no
- * state, and qemu's TCG also reports such phantom hits on a watchpoint
- * once another one of the CPU's traps.
+ * A watchpoint hit that leaves the value as it was is counted apart and
+ * names no writer: a store of the same value changes no state, and
+ * qemu's TCG also reports such phantom hits on a watchpoint when another
+ * of the CPU's traps.  So the value must be known: a slot learns it from
+ * the next return's snapshot after it is armed, and a hit before that is
+ * left out (counted as unknown).
  */
 #ifndef __BES2600_STATE_TABLE_H
 #define __BES2600_STATE_TABLE_H
@@ -62,9 +64,12 @@ struct state_field {
 	struct state_site *sites;
 	size_t ns;
 	bool asked_changed;	/* in a call of an asked function */
+	/* The bytes a watchpoint covers: the first word seen changing. */
+	uint32_t watch_off, watch_len;
 	bool watched;
 	uint64_t watch_hits;	/* hits that changed the value */
 	uint64_t same_hits;	/* hits that did not (see below) */
+	uint64_t unknown_hits;	/* before the value was known: left out */
 	int64_t last_old, last_new;	/* the last hit's values */
 	bool have_last;
 };

@@ -112,24 +112,26 @@ if [ ${#BTF[@]} -gt 0 ] && pahole --btf_encode_detached="$OUT/bes2600_lab.btf" \
 	--btf_base /sys/kernel/btf/vmlinux "$LAB_KO"; then
 	LAB_BTF=(--btf "$OUT/bes2600_lab.btf")
 fi
-# The table: fields found by the diffs, each confirmed or refuted by
-# watchpoints in rounds.
-lab_state() { # MODE VARIANT LABEL [STATE OPTIONS...]
-	local mode=$1 variant=$2 label=$3
-	shift 3
+# The table: the diffs' writers and contexts (KIND diff), then the same
+# with watchpoints in rounds (KIND watch), which confirm or refute each
+# field the diffs found.
+lab_state() { # KIND MODE VARIANT LABEL [STATE OPTIONS...]
+	local kind=$1 mode=$2 variant=$3 label=$4 watch=()
+	shift 4
+	[ "$kind" = watch ] && watch=(--watch --watch-ms 100)
 	lab_load "$variant" 20000 && lab_net_up && lab_neigh_static || {
 		not_ok "$label: lab loaded"
 		lab_unload
 		return 1
 	}
 	(cd "$LAB_REPO" && "$TOP" state -f bes2600_bh_handle_rx_skb "${LAB_BTF[@]}" \
-		--watch --watch-ms 100 -F json -o "$OUT/$label.json" "$@" -- \
+		"${watch[@]}" -F json -o "$OUT/$label.json" "$@" -- \
 		bash -c '. tests/vm/guest/lib.sh; lab_generate 3000 500 1000 60; sleep 1') \
 		2>"$OUT/$label.err"
 	lab_unload
 	if [ -s "$OUT/$label.json" ]; then
 		ok "$label: report written ($(head -1 "$OUT/$label.err" | cut -c1-120))"
-		check_py lab "$mode" "$OUT/$label.json" "$LAB_BH_CTX" \
+		check_py lab "$kind" "$mode" "$OUT/$label.json" "$LAB_BH_CTX" \
 			work:sdio_rx_work "$label"
 	else
 		not_ok "$label: report written" "$(head -c 300 "$OUT/$label.err")"
@@ -188,6 +190,8 @@ lab_counts() { # VARIANT LABEL
 	fi
 }
 
-lab_state queue baseline state-baseline
-lab_state direct patch-c state-patch-c --baseline "$OUT/state-baseline.json"
+lab_state diff queue baseline state-baseline
+lab_state diff direct patch-c state-patch-c --baseline "$OUT/state-baseline.json"
+lab_state watch queue baseline state-watch-baseline
+lab_state watch direct patch-c state-watch-patch-c
 lab_counts patch-c state-counts-patch-c

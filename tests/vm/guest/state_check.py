@@ -6,8 +6,10 @@
       the test module's exact table (tests/abi-src/state_fields.c)
   state_check.py watch REPORT.json TASK_CTX LABEL
       the same module in the precise mode: writes caught inside calls
-  state_check.py lab MODE REPORT.json BH WORK LABEL
-      the lab's bes2600_bh_handle_rx_skb (MODE direct or queue): its fields
+  state_check.py lab KIND MODE REPORT.json BH WORK LABEL
+      the lab's bes2600_bh_handle_rx_skb (MODE direct or queue): its
+      writers and contexts (KIND diff), or its fields confirmed by
+      watchpoints (KIND watch)
   state_check.py counts REPORT.json BEFORE AFTER AUDIT.json LABEL
       the counters watched through a run: each write against the ground
       truth and the audit's tracepoint writers of the same window
@@ -168,7 +170,7 @@ def audit_writes(audit):
     return out
 
 
-def check_lab(mode, rep, bh, work, label):
+def check_lab(kind, mode, rep, bh, work, label):
     listed = fields_of(rep, "fields")
     rx = "bes2600_bh_handle_rx_skb"
     rx_ctx = work if mode == "direct" else bh
@@ -179,6 +181,8 @@ def check_lab(mode, rep, bh, work, label):
         result(f is not None and (rx, rx_ctx) in own(f),
                "%s: %s mutated by %s in %s" % (label, name, rx, rx_ctx),
                str(f and sorted(own(f))))
+        if kind == "watch":
+            continue
         if mode == "direct":
             result(ctxs == {bh, work},
                    "%s: %s also written by the BH (%s): two contexts" %
@@ -188,9 +192,12 @@ def check_lab(mode, rep, bh, work, label):
                    f["protection"], "%s: %s has a single writer (%s)" %
                    (label, name, bh), str(sorted(ctxs)) + " " +
                    (f["protection"] if f else ""))
-    extra = sorted(n for n in listed if not LAB_TOUCHED.match(n))
-    result(not extra, "%s: no field listed that %s does not touch" %
-           (label, rx), ", ".join(extra))
+    if kind == "watch":
+        extra = sorted(n for n in listed if not LAB_TOUCHED.match(n))
+        result(not extra, "%s: no field listed that %s does not touch" %
+               (label, rx), ", ".join(extra))
+        stats_clean(rep, label)
+        return
     pairs = [(c["context_a"], c["context_b"])
              for n in ("hw_bufs_used.val", "hw_bufs_used.plain_writes",
                        "hw_bufs_used_vif[0].val", "wsm_tx_pending[0].val")
@@ -254,8 +261,8 @@ def main():
     elif mode == "watch":
         check_watch(json.load(open(sys.argv[2])), sys.argv[3], sys.argv[4])
     elif mode == "lab":
-        check_lab(sys.argv[2], json.load(open(sys.argv[3])), sys.argv[4],
-                  sys.argv[5], sys.argv[6])
+        check_lab(sys.argv[2], sys.argv[3], json.load(open(sys.argv[4])),
+                  sys.argv[5], sys.argv[6], sys.argv[7])
     elif mode == "counts":
         check_counts(json.load(open(sys.argv[2])), sys.argv[3], sys.argv[4],
                      json.load(open(sys.argv[5])), sys.argv[6])
