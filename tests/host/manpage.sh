@@ -15,7 +15,7 @@ for sec in SYNOPSIS DESCRIPTION OPTIONS "EXIT STATUS" ENVIRONMENT FILES EXAMPLES
 done
 # The page as text, with its hyphens plain, against each --help.
 text=$(mandoc -Tascii "$MAN" | col -b)
-for cmd in top audit; do
+for cmd in top audit state; do
 	missing=
 	for opt in $("$TOP" $cmd --help | grep -o -- '--[a-z][a-z-]*' | sort -u); do
 		grep -q -- "$opt" <<<"$text" || missing="$missing $opt"
@@ -29,7 +29,7 @@ done
 "$TOP" top --help | head -1 | grep -q "^Usage: bes2600-top top " &&
 	echo "ok - bes2600-top top --help calls itself bes2600-top top" ||
 	echo "not ok - bes2600-top top --help: $("$TOP" top --help | head -1)"
-for cmd in "" top audit compare; do
+for cmd in "" top audit compare state; do
 	v=$("$TOP" $cmd --version 2>&1)
 	[ "$v" = "bes2600-top $(cat "$REPO/VERSION")" ] && echo "ok - bes2600-top $cmd --version: $v" ||
 		echo "not ok - bes2600-top $cmd --version: $v"

@@ -10,7 +10,7 @@
       the lab's bes2600_bh_handle_rx_skb (MODE direct or queue): its
       writers and contexts (KIND diff), or its fields confirmed by
       watchpoints (KIND watch)
-  state_check.py counts REPORT.json BEFORE AFTER AUDIT.json LABEL
+  state_check.py counts REPORT.json BEFORE AFTER AUDIT.json ARCH LABEL
       the counters watched through a run: each write against the ground
       truth and the audit's tracepoint writers of the same window
 Prints PASS/FAIL lines, which lib.sh's tap_results makes TAP."""
@@ -221,26 +221,42 @@ def check_lab(kind, mode, rep, bh, work, label):
     stats_clean(rep, label)
 
 
-def check_counts(rep, before, after, audit, label):
+def near(got, want, arch):
+    """x86: exact.  arm64 takes a watchpoint before the store (and qemu
+    may take it again as the store is stepped): the hit reads the value
+    before the write, so a write is told from a repeat only by the value,
+    and the first one after the slot learned it is missed; a few writes
+    in a thousand either way (docs/state.md)."""
+    if arch != "aarch64":
+        return got == want
+    return abs(got - want) <= max(3, want // 200)
+
+
+def check_counts(rep, before, after, audit, arch, label):
     fields = dict(fields_of(rep, "fields"), **fields_of(rep, "others_fields"))
     b, a = truth(before), truth(after)
     aw = audit_writes(audit)
+    exact = "=" if arch != "aarch64" else "~"
     for inst, (field, leaves) in LEAF.items():
         f = fields.get(field + ".val") or {}
-        # A plain write that lost an update may store the value there.
+        # x86: a plain write that lost an update may store the value that
+        # is there.  arm64: such a hit is the same store again.
+        same = 1 if arch != "aarch64" else 0
         got = {(w["function"], w["context"]):
-               w["watch_hits"] + w["watch_hits_same"]
+               w["watch_hits"] + same * w["watch_hits_same"]
                for w in f.get("writers", [])
                if w["function"] in leaves and
-               w["watch_hits"] + w["watch_hits_same"]}
+               w["watch_hits"] + same * w["watch_hits_same"]}
         want = a[inst]["plain_writes"] - b[inst]["plain_writes"]
-        result(f.get("watched") and sum(got.values()) == want,
-               "%s: %s.val: %d writes caught, by %s = ground truth %d" %
-               (label, field, sum(got.values()), "/".join(leaves), want),
-               str(got))
+        result(f.get("watched") and near(sum(got.values()), want, arch),
+               "%s: %s.val: %d writes caught, by %s %s ground truth %d" %
+               (label, field, sum(got.values()), "/".join(leaves), exact,
+                want), str(got))
         aud = {(fn, c): n for (i, fn, c), n in aw.items() if i == inst}
-        result(aud == got, "%s: %s: each writer and context, write for "
-               "write = the audit's tracepoint writers" % (label, inst),
+        result(set(aud) == set(got) and
+               all(near(got[k], aud[k], arch) for k in aud),
+               "%s: %s: each writer and context, write for write %s the "
+               "audit's tracepoint writers" % (label, inst, exact),
                "state %s, audit %s" % (got, aud))
         pw = fields.get(field + ".plain_writes") or {}
         calls = sum(w["calls"] for w in pw.get("writers", [])
@@ -265,7 +281,7 @@ def main():
                   sys.argv[5], sys.argv[6], sys.argv[7])
     elif mode == "counts":
         check_counts(json.load(open(sys.argv[2])), sys.argv[3], sys.argv[4],
-                     json.load(open(sys.argv[5])), sys.argv[6])
+                     json.load(open(sys.argv[5])), sys.argv[6], sys.argv[7])
     else:
         sys.exit("state_check.py: unknown mode %s" % mode)
 
