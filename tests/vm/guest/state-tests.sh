@@ -200,3 +200,7 @@ else
 	lab_state diff direct patch-c state-patch-c
 fi
 lab_counts patch-c state-counts-patch-c
+
+# Every report against its schema.
+/usr/bin/python3 "$dir/schema_check.py" "$LAB_REPO/schemas/state-report.schema.json" \
+	$(ls "$OUT"/*.json | grep -v -- -audit.json) | tap_results
