@@ -154,5 +154,29 @@ run2 "a baseline with a duplicate key" "not valid JSON" "$TOP" audit --replay "$
 head -c $((17 << 20)) /dev/zero | tr '\0' ' ' >"$T/big.json"
 run2 "a 17 MiB baseline (it took more than 2 GB)" "larger than 16777216 bytes" "$TOP" audit --replay "$GOOD" --baseline "$T/big.json"
 
+# bes2600-top state: what it refuses before it loads anything (the
+# kernel's own BTF stands in for a module's here).
+S=("$TOP" state -m vmlinux -s file --others none)
+run2 "state: no -f" "name the function" "${S[@]}"
+run2 "state: a module with no BTF, saying how to make it" "pahole --btf_encode_detached" \
+	"$TOP" state -m no_such_module -f x
+run2 "state: a struct the BTF lacks" "no struct no_such_struct" \
+	"$TOP" state -m vmlinux -s no_such_struct -f x
+run2 "state: a function that takes no such pointer" "takes no pointer to struct file" \
+	"${S[@]}" -f schedule
+run2 "state: a baseline that is not JSON" "not a state report" "${S[@]}" -f fput --baseline /etc/passwd
+run2 "state: a baseline that is an audit report" 'no "fields" array' "${S[@]}" -f fput --baseline "$BASE"
+run2 "state: a baseline that is a directory" "not a regular file" "${S[@]}" -f fput --baseline /tmp
+run2 "state: --watch-fields naming no member" "has no member f_nope" "${S[@]}" -f fput --watch-fields f_nope
+run2 "state: --watch-ms below 10" "--watch-ms" "${S[@]}" -f fput --watch-ms 5
+run2 "state: an unknown flavour" "auto, fentry or kprobe" "${S[@]}" -f fput --flavour uprobe
+run2 "state: an unknown format" "text, md or json" "${S[@]}" -f fput -F xml
+run2 "state: nine -f" "at most 8" "${S[@]}" -f a -f b -f c -f d -f e -f f -f g -f h -f i
+echo '{"fields": []}' >"$T/keep.json"
+run2 "state: -o that is the baseline" "is the --baseline report" "${S[@]}" -f fput \
+	--baseline "$T/keep.json" -o "$T/keep.json"
+cmp -s "$T/keep.json" <(echo '{"fields": []}') && ok "state: the baseline is left as it was" ||
+	not_ok "state: the baseline is left as it was"
+
 # (The dashboard with no driver needs a kernel with modules: top-tests.sh.)
 exit 0

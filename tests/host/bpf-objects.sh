@@ -27,3 +27,16 @@ for obj in build/bpf/bes2600_top.bpf.o "$TMP/arm64.bpf.o"; do
 	[ -z "$missing" ] && echo "ok - $(basename "$obj"): tp_btf and raw_tp programs for every bes2600 event" ||
 		echo "not ok - $(basename "$obj"): programs for every event # missing:$missing"
 done
+
+# bes2600-top state's object, as make and make ARCH=arm64 built it (its
+# kprobes read registers: the arm64 one needs arm64's vmlinux.h): both
+# flavours of entry and return, and the watchpoint program.
+for obj in build/bpf/state.bpf.o build/arm64/bpf/state.bpf.o; do
+	secs=$(llvm-objdump -h "$obj" 2>/dev/null | awk '{ print $2 }')
+	missing=
+	for s in fentry/bes2600_state_target fexit/bes2600_state_target kprobe kretprobe perf_event; do
+		grep -qx "$s" <<<"$secs" || missing="$missing $s"
+	done
+	[ -z "$missing" ] && echo "ok - $obj: fentry, fexit, kprobe, kretprobe and watchpoint programs" ||
+		echo "not ok - $obj: state programs # missing:$missing"
+done

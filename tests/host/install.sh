@@ -24,7 +24,8 @@ n=$(ls "$D/usr/share/bes2600-top/bpftrace/"*.bt 2>/dev/null | wc -l)
 check "the $n bpftrace scripts, executable" \
 	test "$n" = "$(ls "$REPO"/tools/bpftrace/*.bt | wc -l)" -a -x "$D/usr/share/bes2600-top/bpftrace/bes2600-writers.bt"
 check "the JSON Schemas" test -f "$D/usr/share/bes2600-top/schemas/audit-report.schema.json" \
-	-a -f "$D/usr/share/bes2600-top/schemas/top-jsonl.schema.json"
+	-a -f "$D/usr/share/bes2600-top/schemas/top-jsonl.schema.json" \
+	-a -f "$D/usr/share/bes2600-top/schemas/state-report.schema.json"
 check "the porting kit" test -x "$D/usr/share/bes2600-top/port/port.sh"
 check "the docs" test -f "$D/usr/share/doc/bes2600-top/README.md" \
 	-a -f "$D/usr/share/doc/bes2600-top/audit-json.md"

@@ -25,6 +25,8 @@ check "debian/changelog's version is VERSION's ($VERSION)" test $? = 0
 for p in /usr/sbin/bes2600-top /usr/share/man/man8/bes2600-top.8.gz \
 	/usr/share/bes2600-top/schemas/audit-report.schema.json \
 	/usr/share/bes2600-top/schemas/top-jsonl.schema.json \
+	/usr/share/bes2600-top/schemas/state-report.schema.json \
+	/usr/share/doc/bes2600-top/state.md.gz \
 	/usr/share/bes2600-top/bpftrace/bes2600-writers.bt \
 	/usr/share/bes2600-top/port/port.sh /usr/share/doc/bes2600-top/copyright \
 	/usr/share/doc/bes2600-top/audit-json.md.gz; do

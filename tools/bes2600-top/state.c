@@ -311,8 +311,8 @@ int state_main(int argc, char **argv)
 		     "shows the candidates)");
 		return 2;
 	}
-	if (o.baseline && access(o.baseline, R_OK)) {
-		warn("--baseline %s: %s", o.baseline, strerror(errno));
+	if (o.baseline && state_baseline_check(o.baseline, err, sizeof(err))) {
+		warn("--baseline %s", err);
 		return 2;
 	}
 	if (o.baseline && o.output && path_same_file(o.baseline, o.output)) {

@@ -6,6 +6,7 @@
  * change of writers against an earlier run's JSON.
  */
 #include <errno.h>
+#include <sys/stat.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -475,21 +476,53 @@ static void report_json(FILE *out, struct state_run *r, json_t *base,
 	fputc('\n', out);
 }
 
+/* The baseline's size bound: a report is kilobytes; a bigger file is not one. */
+#define BASELINE_MAX (16 << 20)
+
+static json_t *load_baseline(const char *path, char *err, size_t errlen)
+{
+	json_error_t je;
+	struct stat st;
+	json_t *base;
+
+	if (stat(path, &st)) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return NULL;
+	}
+	if (!S_ISREG(st.st_mode) || st.st_size > BASELINE_MAX) {
+		snprintf(err, errlen, "%s: not a state report (%s)", path,
+			 S_ISREG(st.st_mode) ? "larger than 16 MiB" :
+			 "not a regular file");
+		return NULL;
+	}
+	base = json_load_file(path, JSON_REJECT_DUPLICATES, &je);
+	if (!base || !json_is_array(json_object_get(base, "fields"))) {
+		snprintf(err, errlen, "%s: not a state report (%s)", path,
+			 base ? "no \"fields\" array" : je.text);
+		json_decref(base);
+		return NULL;
+	}
+	return base;
+}
+
+int state_baseline_check(const char *path, char *err, size_t errlen)
+{
+	json_t *base = load_baseline(path, err, errlen);
+
+	json_decref(base);
+	return base ? 0 : -1;
+}
+
 int state_report(FILE *out, struct state_run *r, enum state_format fmt,
 		 const char *baseline, char *err, size_t errlen)
 {
 	json_t *base = NULL;
-	json_error_t je;
 
 	state_run_finish(r);
 	if (baseline) {
-		base = json_load_file(baseline, 0, &je);
-		if (!base || !json_is_array(json_object_get(base, "fields"))) {
-			snprintf(err, errlen, "%s: not a state report (%s)",
-				 baseline, base ? "no \"fields\" array" : je.text);
-			json_decref(base);
+		base = load_baseline(baseline, err, errlen);
+		if (!base)
 			return -1;
-		}
 	}
 	if (fmt == STATE_JSON)
 		report_json(out, r, base, baseline);

@@ -138,6 +138,8 @@ bool state_pair_counts(const struct state_field *f, const struct state_pair *p);
 /* Whether the table lists the field (an asked function's own write). */
 bool state_field_listed(const struct state_run *r, const struct state_field *f);
 
+/* Whether path reads as a state report (before a run that needs it). */
+int state_baseline_check(const char *path, char *err, size_t errlen);
 /*
  * The table; baseline: an earlier run's JSON report (NULL: none).
  * Returns 0, or -1 with a message in err (the baseline unreadable).
