@@ -248,6 +248,17 @@ static void asked_names(const struct state_run *r, char *buf)
 			cat(buf, "%s%s", *buf ? ", " : "", r->fns[i].f.name);
 }
 
+static uint64_t asked_calls(const struct state_run *r)
+{
+	uint64_t n = 0;
+	size_t i;
+
+	for (i = 0; i < r->nfns; i++)
+		if (r->fns[i].asked)
+			n += r->fns[i].calls;
+	return n;
+}
+
 /* Both programs of a call (entry and return) count in its cost. */
 static double ns_per_call(const struct state_run *r)
 {
@@ -306,11 +317,11 @@ static void report_text(FILE *out, struct state_run *r, json_t *base,
 	if (!listed)
 		fprintf(out, "%s(no field changed in a call of %s)\n",
 			md ? "\n" : "", names);
-	fprintf(out, "\n%scalls compared: %llu (%s); %.0f ns of BPF per call; "
-		"lost records: %llu; calls not compared: %llu busy, %llu "
-		"nested, %llu without room, %llu unreadable%s\n",
-		md ? "" : "", (unsigned long long)r->st.calls, names,
-		ns_per_call(r), (unsigned long long)(r->st.lost + r->st.hits_lost),
+	fprintf(out, "\ncalls compared: %llu of %zu functions (%llu of %s); "
+		"%.0f ns of BPF per call; lost records: %llu; calls not "
+		"compared: %llu busy, %llu nested, %llu without room, %llu "
+		"unreadable%s\n", (unsigned long long)r->st.calls, r->nfns,
+		(unsigned long long)asked_calls(r), names, ns_per_call(r), (unsigned long long)(r->st.lost + r->st.hits_lost),
 		(unsigned long long)r->st.busy,
 		(unsigned long long)r->st.nested,
 		(unsigned long long)r->st.no_slot,
