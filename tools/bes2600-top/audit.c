@@ -8,7 +8,6 @@
 #define _GNU_SOURCE
 #include <argp.h>
 #include <errno.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/utsname.h>
@@ -89,17 +88,6 @@ struct parse_ctx {
 	FILE *err;
 };
 
-static void warn(FILE *err, const char *fmt, ...)
-{
-	va_list ap;
-
-	fprintf(err, "%s: ", PROG);
-	va_start(ap, fmt);
-	vfprintf(err, fmt, ap);
-	va_end(ap);
-	fputc('\n', err);
-}
-
 static error_t parse_arg(int key, char *arg, struct argp_state *state)
 {
 	struct parse_ctx *pc = state->input;
@@ -107,6 +95,8 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 	double v;
 	long n;
 
+	if (cli_help_key(state, key, OPT_USAGE, &o->help))
+		return 0;
 	switch (key) {
 	case ARGP_KEY_INIT:
 		state->err_stream = pc->err;
@@ -127,7 +117,7 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 		break;
 	case OPT_BASELINE:
 		if (o->nbaselines == AUDIT_MAX_BASELINES) {
-			warn(pc->err, "bad arguments: at most %d --baseline reports",
+			cli_warn(pc->err, PROG, "bad arguments: at most %d --baseline reports",
 			     AUDIT_MAX_BASELINES);
 			return EINVAL;
 		}
@@ -168,19 +158,6 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 		break;
 	case 'v':
 		o->verbose = true;
-		break;
-	case 'V':
-		printf("%s\n", argp_program_version);
-		o->help = true;
-		break;
-	case 'h':
-		argp_state_help(state, stdout, ARGP_HELP_STD_HELP &
-				~ARGP_HELP_EXIT_OK);
-		o->help = true;
-		break;
-	case OPT_USAGE:
-		argp_state_help(state, stdout, ARGP_HELP_USAGE);
-		o->help = true;
 		break;
 	case ARGP_KEY_ARGS:
 		o->command = state->argv + state->next;
@@ -224,13 +201,13 @@ static int check_paths(FILE *err, const struct audit_opts *o)
 		for (k = i + 1; k < 5; k++)
 			if (out[k] && (path_same_file(out[i], out[k]) ||
 				       (!strcmp(out[i], "-") && !strcmp(out[k], "-")))) {
-				warn(err, "bad arguments: %s and %s name the same file (%s)",
+				cli_warn(err, PROG, "bad arguments: %s and %s name the same file (%s)",
 				     out_opt[i], out_opt[k], out[i]);
 				return -1;
 			}
 		for (k = 0; k < nin; k++)
 			if (in[k] && path_same_file(out[i], in[k])) {
-				warn(err, "bad arguments: %s %s is the %s input: it would be overwritten",
+				cli_warn(err, PROG, "bad arguments: %s %s is the %s input: it would be overwritten",
 				     out_opt[i], out[i], in_opt[k]);
 				return -1;
 			}
@@ -241,15 +218,15 @@ static int check_paths(FILE *err, const struct audit_opts *o)
 static int check_options(FILE *err, const struct audit_opts *o)
 {
 	if (o->replay_path && o->command) {
-		warn(err, "bad arguments: --replay analyses a saved stream; it runs no command");
+		cli_warn(err, PROG, "bad arguments: --replay analyses a saved stream; it runs no command");
 		return -1;
 	}
 	if (o->replay_path && o->duration_s > 0) {
-		warn(err, "bad arguments: -d applies to a live audit, not to --replay");
+		cli_warn(err, PROG, "bad arguments: -d applies to a live audit, not to --replay");
 		return -1;
 	}
 	if (o->replay_path && o->stacks) {
-		warn(err, "bad arguments: --stacks applies to a live audit; a replay shows the stacks its record holds");
+		cli_warn(err, PROG, "bad arguments: --stacks applies to a live audit; a replay shows the stacks its record holds");
 		return -1;
 	}
 	return check_paths(err, o);
@@ -324,7 +301,7 @@ static int run_live(struct audit_run *run, const struct audit_opts *o,
 	if (!o->kallsyms_path &&
 	    symtab_load_kallsyms(run->syms, "/proc/kallsyms") < 0 &&
 	    o->verbose)
-		warn(err, "cannot read /proc/kallsyms: %s: call sites stay addresses",
+		cli_warn(err, PROG, "cannot read /proc/kallsyms: %s: call sites stay addresses",
 		     strerror(errno));
 	if (!uname(&u)) {
 		/* Truncation is fine: the names are for the reader. */
@@ -434,7 +411,7 @@ int audit_cli(int argc, char **argv, FILE *out, FILE *err)
 		int fd = mkstemps(tmp_rec, 4);
 
 		if (fd < 0) {
-			warn(err, "cannot create %s: %s", tmp_rec,
+			cli_warn(err, PROG, "cannot create %s: %s", tmp_rec,
 			     strerror(errno));
 			return AUDIT_FAILED;
 		}
@@ -448,51 +425,51 @@ int audit_cli(int argc, char **argv, FILE *out, FILE *err)
 	 */
 	if (o.json_path && outfile_open(&json, o.json_path, false, why,
 					sizeof(why))) {
-		warn(err, "%s", why);
+		cli_warn(err, PROG, "%s", why);
 		return AUDIT_FAILED;
 	}
 	if (o.suppress_path &&
 	    suppress_load(&sup, o.suppress_path, why, sizeof(why))) {
-		warn(err, "%s", why);
+		cli_warn(err, PROG, "%s", why);
 		goto cleanup;
 	}
 	if (o.delta_path && outfile_open(&md, o.delta_path, false, why,
 					 sizeof(why))) {
-		warn(err, "%s", why);
+		cli_warn(err, PROG, "%s", why);
 		goto cleanup;
 	}
 	for (i = 0; i < o.nbaselines; i++) {
 		base[i] = baseline_load(o.baseline_path[i], why, sizeof(why));
 		if (!base[i]) {
-			warn(err, "%s", why);
+			cli_warn(err, PROG, "%s", why);
 			goto cleanup;
 		}
 	}
 	run.syms = symtab_new();
 	if (!run.syms) {
-		warn(err, "out of memory");
+		cli_warn(err, PROG, "out of memory");
 		goto cleanup;
 	}
 	if (o.kallsyms_path &&
 	    symtab_load_kallsyms(run.syms, o.kallsyms_path) < 0) {
-		warn(err, "cannot read symbols from %s: %s", o.kallsyms_path,
+		cli_warn(err, PROG, "cannot read symbols from %s: %s", o.kallsyms_path,
 		     strerror(errno));
 		goto cleanup;
 	}
 
 	if (o.replay_path ? audit_replay(&run, o.replay_path) :
 			    run_live(&run, &o, err)) {
-		warn(err, "%s", run.reason);
+		cli_warn(err, PROG, "%s", run.reason);
 		goto cleanup;
 	}
 	analysis_finish(run.an, run.end_ns);
 	if (run.an->oom || run.an->limit[0]) {
-		warn(err, "%s", run.an->limit[0] ? run.an->limit :
+		cli_warn(err, PROG, "%s", run.an->limit[0] ? run.an->limit :
 		     "out of memory");
 		goto cleanup;
 	}
 	if (audit_close_record(&run)) {
-		warn(err, "%s", run.reason);
+		cli_warn(err, PROG, "%s", run.reason);
 		goto cleanup;
 	}
 	suppress_apply(&sup, run.an, run.syms);
@@ -502,7 +479,7 @@ int audit_cli(int argc, char **argv, FILE *out, FILE *err)
 	cur = current_json(run.an, run.syms, &meta);
 	if (!cur || delta_build(&dt, cur, (const struct json *const *)base,
 				o.nbaselines, o.baseline_path[0])) {
-		warn(err, "out of memory");
+		cli_warn(err, PROG, "out of memory");
 		goto cleanup;
 	}
 	meta.delta = &dt;
@@ -527,19 +504,19 @@ int audit_cli(int argc, char **argv, FILE *out, FILE *err)
 	if (json.f) {
 		report_json(json.f, run.an, run.syms, &meta);
 		if (outfile_commit(&json, why, sizeof(why))) {
-			warn(err, "%s", why);
+			cli_warn(err, PROG, "%s", why);
 			goto cleanup;
 		}
 	}
 	if (md.f) {
 		delta_print_md(md.f, &dt);
 		if (outfile_commit(&md, why, sizeof(why))) {
-			warn(err, "%s", why);
+			cli_warn(err, PROG, "%s", why);
 			goto cleanup;
 		}
 	}
 	if (timelines(&o, &run, &meta, why, sizeof(why))) {
-		warn(err, "%s", why);
+		cli_warn(err, PROG, "%s", why);
 		goto cleanup;
 	}
 	fflush(out);

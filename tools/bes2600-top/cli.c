@@ -4,6 +4,7 @@
  */
 #include <errno.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stdlib.h>
 
 #include "cli.h"
@@ -37,4 +38,31 @@ int cli_integer(FILE *err, const char *prog, const char *opt, const char *arg,
 		return EINVAL;
 	}
 	return 0;
+}
+
+bool cli_help_key(struct argp_state *state, int key, int usage_key,
+		  bool *done)
+{
+	if (key == 'V')
+		printf("%s\n", argp_program_version);
+	else if (key == 'h')
+		argp_state_help(state, stdout, ARGP_HELP_STD_HELP &
+				~ARGP_HELP_EXIT_OK);
+	else if (key == usage_key)
+		argp_state_help(state, stdout, ARGP_HELP_USAGE);
+	else
+		return false;
+	*done = true;
+	return true;
+}
+
+void cli_warn(FILE *err, const char *prog, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(err, "%s: ", prog);
+	va_start(ap, fmt);
+	vfprintf(err, fmt, ap);
+	va_end(ap);
+	fputc('\n', err);
 }

@@ -7,7 +7,6 @@
 #define _GNU_SOURCE
 #include <argp.h>
 #include <errno.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -80,29 +79,18 @@ static const struct argp_option options[] = {
 	{},
 };
 
-static void warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-static void warn(const char *fmt, ...)
-{
-	va_list ap;
-
-	fprintf(stderr, "%s: ", PROG);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-}
-
 static error_t parse_arg(int key, char *arg, struct argp_state *state)
 {
 	struct state_opts *o = state->input;
 	double v;
 	long n;
 
+	if (cli_help_key(state, key, OPT_USAGE, &o->help))
+		return 0;
 	switch (key) {
 	case 'f':
 		if (o->nasked == MAX_ASKED) {
-			warn("bad arguments: at most %d -f functions", MAX_ASKED);
+			cli_warn(stderr, PROG, "bad arguments: at most %d -f functions", MAX_ASKED);
 			return EINVAL;
 		}
 		o->asked[o->nasked++] = arg;
@@ -127,7 +115,7 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 		else if (!strcmp(arg, "kprobe"))
 			o->live.flavour = STATE_KPROBE;
 		else {
-			warn("bad arguments: --flavour %s: auto, fentry or kprobe", arg);
+			cli_warn(stderr, PROG, "bad arguments: --flavour %s: auto, fentry or kprobe", arg);
 			return EINVAL;
 		}
 		break;
@@ -156,7 +144,7 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 		else if (!strcmp(arg, "json"))
 			o->format = STATE_JSON;
 		else {
-			warn("bad arguments: -F %s: text, md or json", arg);
+			cli_warn(stderr, PROG, "bad arguments: -F %s: text, md or json", arg);
 			return EINVAL;
 		}
 		break;
@@ -171,19 +159,6 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 		break;
 	case 'v':
 		o->live.verbose = true;
-		break;
-	case 'V':
-		printf("%s\n", argp_program_version);
-		o->help = true;
-		break;
-	case 'h':
-		argp_state_help(state, stdout, ARGP_HELP_STD_HELP &
-				~ARGP_HELP_EXIT_OK);
-		o->help = true;
-		break;
-	case OPT_USAGE:
-		argp_state_help(state, stdout, ARGP_HELP_USAGE);
-		o->help = true;
 		break;
 	case ARGP_KEY_ARGS:
 		o->live.command = state->argv + state->next;
@@ -219,11 +194,11 @@ static int add_others(struct state_run *r, const struct state_btf *sb,
 	     tok = strtok_r(NULL, ",", &save)) {
 		n = state_btf_funcs(sb, id, tok, fs, BES2600_STATE_MAX_FUNCS);
 		if (!n)
-			warn("--others: no function matching %s takes struct %s",
+			cli_warn(stderr, PROG, "--others: no function matching %s takes struct %s",
 			     tok, r->root_name);
 		for (i = 0; i < n; i++)
 			if (state_run_add_fn(r, &fs[i], false) == -E2BIG) {
-				warn("--others: measuring the first %d functions",
+				cli_warn(stderr, PROG, "--others: measuring the first %d functions",
 				     BES2600_STATE_MAX_FUNCS);
 				free(list);
 				return 0;
@@ -246,13 +221,13 @@ static int pin_fields(struct state_run *r, const struct state_btf *sb, int id,
 	     tok = strtok_r(NULL, ",", &save)) {
 		off = state_btf_find(sb, id, tok);
 		if (off < 0 || off >= r->snapped) {
-			warn("--watch-fields: struct %s has no member %s%s",
+			cli_warn(stderr, PROG, "--watch-fields: struct %s has no member %s%s",
 			     r->root_name, tok, off < 0 ? "" : " in the bytes compared");
 			free(list);
 			return -1;
 		}
 		if (lo->npinned == BES2600_STATE_MAX_WATCH) {
-			warn("--watch-fields: at most %d", BES2600_STATE_MAX_WATCH);
+			cli_warn(stderr, PROG, "--watch-fields: at most %d", BES2600_STATE_MAX_WATCH);
 			free(list);
 			return -1;
 		}
@@ -307,26 +282,26 @@ int state_main(int argc, char **argv)
 	if (!o.module)
 		o.module = default_module();
 	if (!o.nasked && !o.list) {
-		warn("bad arguments: name the function with -f FUNC (--list "
+		cli_warn(stderr, PROG, "bad arguments: name the function with -f FUNC (--list "
 		     "shows the candidates)");
 		return 2;
 	}
 	if (o.baseline && state_baseline_check(o.baseline, err, sizeof(err))) {
-		warn("--baseline %s", err);
+		cli_warn(stderr, PROG, "--baseline %s", err);
 		return 2;
 	}
 	if (o.baseline && o.output && path_same_file(o.baseline, o.output)) {
-		warn("bad arguments: -o %s is the --baseline report", o.output);
+		cli_warn(stderr, PROG, "bad arguments: -o %s is the --baseline report", o.output);
 		return 2;
 	}
 	if (state_btf_open(&sb, o.module, o.btf, err, sizeof(err))) {
-		warn("%s", err);
+		cli_warn(stderr, PROG, "%s", err);
 		return 2;
 	}
 	id = state_btf_struct(&sb, o.strct);
 	size = id < 0 ? -1 : state_btf_size(&sb, id);
 	if (size <= 0) {
-		warn("no struct %s in the BTF of %s", o.strct, o.module);
+		cli_warn(stderr, PROG, "no struct %s in the BTF of %s", o.strct, o.module);
 		goto out_btf;
 	}
 	if (o.list) {
@@ -336,19 +311,19 @@ int state_main(int argc, char **argv)
 	if (state_run_init(&run, &sb, id,
 			   size > BES2600_STATE_MAX_SNAP ? BES2600_STATE_MAX_SNAP :
 			   (uint32_t)(size + 7) / 8 * 8)) {
-		warn("out of memory");
+		cli_warn(stderr, PROG, "out of memory");
 		goto out_btf;
 	}
 	snprintf(run.root_name, sizeof(run.root_name), "%s", o.strct);
 	snprintf(run.module, sizeof(run.module), "%s", o.module);
 	if (size > BES2600_STATE_MAX_SNAP)
-		warn("struct %s has %lld bytes: the first %d are compared",
+		cli_warn(stderr, PROG, "struct %s has %lld bytes: the first %d are compared",
 		     o.strct, (long long)size, BES2600_STATE_MAX_SNAP);
 	for (i = 0; i < o.nasked; i++) {
 		struct state_func f;
 
 		if (state_btf_func(&sb, id, o.asked[i], &f, err, sizeof(err))) {
-			warn("-f %s: %s", o.asked[i], err);
+			cli_warn(stderr, PROG, "-f %s: %s", o.asked[i], err);
 			goto out_run;
 		}
 		state_run_add_fn(&run, &f, true);
@@ -359,24 +334,24 @@ int state_main(int argc, char **argv)
 		goto out_run;
 	o.live.module_btf = !o.btf && !sb.is_vmlinux ? true : sb.is_vmlinux;
 	if (o.output && outfile_open(&out, o.output, false, err, sizeof(err))) {
-		warn("-o %s: %s", o.output, err);
+		cli_warn(stderr, PROG, "-o %s: %s", o.output, err);
 		goto out_run;
 	}
 	if (runner_signals()) {
-		warn("cannot handle signals: %s", strerror(errno));
+		cli_warn(stderr, PROG, "cannot handle signals: %s", strerror(errno));
 		goto out_file;
 	}
 	if (state_live_run(&run, &o.live, stderr, err, sizeof(err))) {
-		warn("%s", err);
+		cli_warn(stderr, PROG, "%s", err);
 		goto out_file;
 	}
 	if (state_report(out.f ? out.f : stdout, &run, o.format, o.baseline,
 			 err, sizeof(err))) {
-		warn("%s", err);
+		cli_warn(stderr, PROG, "%s", err);
 		goto out_file;
 	}
 	if (out.f && outfile_commit(&out, err, sizeof(err))) {
-		warn("-o %s: %s", o.output, err);
+		cli_warn(stderr, PROG, "-o %s: %s", o.output, err);
 		goto out_run;
 	}
 	ret = 0;

@@ -95,8 +95,9 @@ static const char doc[] =
 "writes the last --flight seconds of records on the first error finding,\n"
 "on 'w' and on SIGUSR1, for 'bes2600-top audit --replay'.\n"
 "\n"
-"Other commands: 'bes2600-top audit' (a one-shot race audit) and\n"
-"'bes2600-top compare' (runs of two phases); 'bes2600-top COMMAND --help'\n"
+"Other commands: 'bes2600-top audit' (a one-shot race audit),\n"
+"'bes2600-top compare' (runs of two phases) and 'bes2600-top state' (the\n"
+"fields a function mutates); 'bes2600-top COMMAND --help'\n"
 "gives a command's options, man bes2600-top all of them.";
 
 static error_t parse_arg(int key, char *arg, struct argp_state *state)
@@ -105,6 +106,8 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 	double v;
 	long n;
 
+	if (cli_help_key(state, key, OPT_USAGE, &o->help))
+		return 0;
 	switch (key) {
 	case 'd':
 		if (cli_number(stderr, PROG, "-d", arg, 0.1, 3600, &v))
@@ -145,19 +148,6 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 		break;
 	case 'v':
 		o->verbose = true;
-		break;
-	case 'V':
-		printf("%s\n", argp_program_version);
-		o->help = true;
-		break;
-	case 'h':
-		argp_state_help(state, stdout, ARGP_HELP_STD_HELP &
-				~ARGP_HELP_EXIT_OK);
-		o->help = true;
-		break;
-	case OPT_USAGE:
-		argp_state_help(state, stdout, ARGP_HELP_USAGE);
-		o->help = true;
 		break;
 	case ARGP_KEY_ARG:
 		fprintf(stderr, "%s: unexpected argument '%s'\n", PROG, arg);
