@@ -184,6 +184,18 @@ static __always_inline void set_active(__u32 tid, __u8 level, __u32 func,
 	}
 }
 
+/* The call in flight of this task at this level: its key, its context. */
+static __always_inline __u8 call_key(struct task_struct *t, __u32 func,
+				     struct inflight_key *k)
+{
+	__u8 kind = context_kind(t, get_preempt_count());
+
+	k->tid = t->pid;
+	k->func = func;
+	k->level = level_of(kind);
+	return kind;
+}
+
 static __always_inline void on_entry(__u32 func, __u64 inst)
 {
 	struct bes2600_state_stats *st = my_stats();
@@ -191,7 +203,6 @@ static __always_inline void on_entry(__u32 func, __u64 inst)
 	struct inflight_key k = {};
 	__u64 start = bpf_ktime_get_ns();
 	struct work *w;
-	__u8 kind;
 
 	if (!st || !inst)
 		return;
@@ -199,10 +210,7 @@ static __always_inline void on_entry(__u32 func, __u64 inst)
 	if (!w)
 		return;
 	st->entries++;
-	kind = context_kind(t, get_preempt_count());
-	k.tid = t->pid;
-	k.func = func;
-	k.level = level_of(kind);
+	call_key(t, func, &k);
 	if (bpf_map_lookup_elem(&calls, &k)) {
 		st->nested++;
 		goto out;
@@ -321,10 +329,7 @@ static __always_inline void on_return(__u32 func)
 	w = grab(st);
 	if (!w)
 		return;
-	kind = context_kind(t, get_preempt_count());
-	k.tid = t->pid;
-	k.func = func;
-	k.level = level_of(kind);
+	kind = call_key(t, func, &k);
 	ent = bpf_map_lookup_elem(&calls, &k);
 	if (!ent) {
 		st->no_entry++;

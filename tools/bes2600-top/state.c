@@ -332,7 +332,8 @@ int state_main(int argc, char **argv)
 		goto out_run;
 	if (o.watch_fields && pin_fields(&run, &sb, id, o.watch_fields, &o.live))
 		goto out_run;
-	o.live.module_btf = !o.btf && !sb.is_vmlinux ? true : sb.is_vmlinux;
+	/* Without --btf the types are the kernel's own: fentry can attach. */
+	o.live.module_btf = !o.btf;
 	if (o.output && outfile_open(&out, o.output, false, err, sizeof(err))) {
 		cli_warn(stderr, PROG, "-o %s: %s", o.output, err);
 		goto out_run;

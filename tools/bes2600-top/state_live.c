@@ -151,19 +151,16 @@ static void on_hit(struct live *L, const struct bes2600_state_hit_key *k,
 static void drain_hits(struct live *L)
 {
 	int fd = bpf_map__fd(L->main->maps.hits);
-	struct bes2600_state_hit_key k, next;
+	struct bes2600_state_hit_key k;
 	struct bes2600_state_hit_val v;
-	bool first = true;
 
-	while (!bpf_map_get_next_key(fd, first ? NULL : &k, &next)) {
-		first = false;
-		k = next;
-		if (!bpf_map_lookup_and_delete_elem(fd, &k, &v) ||
-		    (!bpf_map_lookup_elem(fd, &k, &v) &&
-		     !bpf_map_delete_elem(fd, &k)))
-			on_hit(L, &k, &v);
-		/* Deleted: start again from the first key. */
-		first = true;
+	/* Each key taken out, so the first one left is always the next. */
+	while (!bpf_map_get_next_key(fd, NULL, &k)) {
+		if (bpf_map_lookup_and_delete_elem(fd, &k, &v) &&
+		    (bpf_map_lookup_elem(fd, &k, &v) ||
+		     bpf_map_delete_elem(fd, &k)))
+			break;
+		on_hit(L, &k, &v);
 	}
 }
 
@@ -177,15 +174,15 @@ static int on_record(void *ctx, void *data, size_t size)
 	memcpy(&type, data, sizeof(type));
 	if (type == BES2600_STATE_CALL &&
 	    size >= offsetof(struct bes2600_state_call, ch)) {
+		size_t carried = (size - offsetof(struct bes2600_state_call, ch)) /
+				 sizeof(((struct bes2600_state_call *)0)->ch[0]);
 		struct bes2600_state_call c;
 
 		/* The record ends after its changes: the rest reads as none. */
 		memset(&c, 0, sizeof(c));
 		memcpy(&c, data, size < sizeof(c) ? size : sizeof(c));
-		c.nch = (size - offsetof(struct bes2600_state_call, ch)) /
-			sizeof(c.ch[0]) < c.nch ?
-			(size - offsetof(struct bes2600_state_call, ch)) /
-			sizeof(c.ch[0]) : c.nch;
+		if (c.nch > carried)
+			c.nch = carried;
 		return on_call(L, &c) ? -ENOMEM : 0;
 	}
 	return 0;
@@ -318,25 +315,54 @@ fail:
 	return -1;
 }
 
+/*
+ * What a watchpoint on the field covers: up to 8 aligned bytes of it, in
+ * the first word the diffs saw change (a lock in a queue head changes
+ * where its list pointers do not), else from its start.
+ */
+static void watch_range(const struct state_field *f, uint64_t inst,
+			uint64_t *addr, uint32_t *len)
+{
+	uint64_t start = inst + f->leaf.off, end = start + f->leaf.size;
+
+	if (f->seen_change) {
+		uint64_t w = inst + (uint64_t)f->first_word * 8;
+
+		if (w > start)
+			start = w;
+		if (w + 8 < end)
+			end = w + 8;
+	}
+	*len = 8;
+	while (*len > 1 && (*len > end - start || start % *len))
+		*len /= 2;
+	*addr = start;
+}
+
+/* The slot's watchpoints gone and its map entry cleared. */
+static void release_slot(struct live *L, int i)
+{
+	struct bes2600_state_watch zero = { 0 };
+	struct watch_slot *s = &L->slot[i];
+	uint32_t key = i;
+	int c;
+
+	for (c = 0; c < L->ncpus; c++)
+		bpf_link__destroy(s->links[c]);
+	memset(s->links, 0, L->ncpus * sizeof(*s->links));
+	bpf_map_update_elem(bpf_map__fd(L->main->maps.watches), &key, &zero,
+			    BPF_ANY);
+	s->armed = false;
+}
+
 /* Slots from..: the rotating ones, or all. */
 static void disarm(struct live *L, int from)
 {
-	struct bes2600_state_watch zero = { 0 };
-	int i, c;
+	int i;
 
-	for (i = from; i < BES2600_STATE_MAX_WATCH; i++) {
-		struct watch_slot *s = &L->slot[i];
-		uint32_t key = i;
-
-		if (!s->armed)
-			continue;
-		for (c = 0; c < L->ncpus; c++)
-			bpf_link__destroy(s->links[c]);
-		memset(s->links, 0, L->ncpus * sizeof(*s->links));
-		bpf_map_update_elem(bpf_map__fd(L->main->maps.watches), &key,
-				    &zero, BPF_ANY);
-		s->armed = false;
-	}
+	for (i = from; i < BES2600_STATE_MAX_WATCH; i++)
+		if (L->slot[i].armed)
+			release_slot(L, i);
 }
 
 /*
@@ -348,21 +374,15 @@ static int arm(struct live *L, int i, uint32_t field, uint64_t inst)
 	const struct state_field *f = &L->r->fields[field];
 	struct watch_slot *s = &L->slot[i];
 	struct bes2600_state_watch w = { 0 };
-	uint64_t addr = inst + f->leaf.off;
-	uint32_t len = 8, key = i;
+	uint32_t len, key = i;
+	uint64_t addr;
 	int c, ret = 0;
 
-	if (f->watch_len) {
-		/* Where the diffs saw it change (state_table.c). */
-		addr = inst + f->watch_off;
-		len = f->watch_len;
-	}
-	while (len > 1 && (len > f->leaf.size || addr % len))
-		len /= 2;
+	watch_range(f, inst, &addr, &len);
 	w.addr = addr;
 	w.len = len;
-	w.generation = s->gen = ++L->gen;
 	/* The value before the first hit: the next return's snapshot's. */
+	w.generation = s->gen = ++L->gen;
 	s->field = field;
 	if (bpf_map_update_elem(bpf_map__fd(L->main->maps.watches), &key, &w,
 				BPF_ANY))
@@ -396,16 +416,8 @@ static int arm(struct live *L, int i, uint32_t field, uint64_t inst)
 		}
 	}
 	s->armed = true;
-	if (ret) {
-		for (c = 0; c < L->ncpus; c++)
-			bpf_link__destroy(s->links[c]);
-		memset(s->links, 0, L->ncpus * sizeof(*s->links));
-		s->armed = false;
-		key = i;
-		memset(&w, 0, sizeof(w));
-		bpf_map_update_elem(bpf_map__fd(L->main->maps.watches), &key,
-				    &w, BPF_ANY);
-	}
+	if (ret)
+		release_slot(L, i);
 	return ret;
 }
 
@@ -438,9 +450,8 @@ static void rotate(struct live *L, FILE *msg)
 	uint32_t tried = 0, n = (uint32_t)r->nfields;
 	int armed = L->o->npinned, pass;
 	int max = L->nslots < 0 ? BES2600_STATE_MAX_WATCH : L->nslots;
-	int ret;
-
 	uint32_t cands = 0, i;
+	int ret;
 
 	for (i = 0; i < n; i++)
 		cands += candidate(r, i) && !is_pinned(L, i);

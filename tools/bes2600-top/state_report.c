@@ -20,13 +20,11 @@
 #define CELL 1024
 
 /* A field's writer contexts that count, as a set of context indices. */
-static size_t writer_ctxs(const struct state_run *r,
-			  const struct state_field *f, uint32_t *out,
+static size_t writer_ctxs(const struct state_field *f, uint32_t *out,
 			  size_t max)
 {
 	size_t i, j, n = 0;
 
-	(void)r;
 	for (i = 0; i < f->nw + f->ns && n < max; i++) {
 		uint32_t c;
 
@@ -65,7 +63,7 @@ static void cat(char *buf, const char *fmt, ...)
 static void cell_writers(const struct state_run *r,
 			 const struct state_field *f, char *buf)
 {
-	bool watched = f->watched && f->watch_hits + f->same_hits;
+	bool watched = state_field_watch_decides(f);
 	size_t i;
 
 	buf[0] = '\0';
@@ -116,23 +114,30 @@ static uint64_t pairs_seen(const struct state_field *f)
 	return n;
 }
 
+/* "written from 2 contexts", or "one writer context (work:bh)". */
+static void cat_contexts(char *buf, const struct state_run *r,
+			 const uint32_t *ctxs, size_t n)
+{
+	if (n > 1)
+		cat(buf, "written from %zu contexts", n);
+	else if (n)
+		cat(buf, "one writer context (%s)", r->ctxs[ctxs[0]]);
+	else
+		cat(buf, "one writer context");
+}
+
 static void cell_protection(const struct state_run *r,
 			    const struct state_field *f, char *prot,
 			    char *action)
 {
 	uint32_t ctxs[16];
-	size_t n = writer_ctxs(r, f, ctxs, 16);
+	size_t n = writer_ctxs(f, ctxs, 16);
 
 	prot[0] = action[0] = '\0';
 	switch (f->leaf.kind) {
 	case STATE_ATOMIC:
-		if (n > 1)
-			cat(prot, "atomic type (%s), written from %zu contexts",
-			    f->leaf.type, n);
-		else
-			cat(prot, "atomic type (%s), one writer context%s%s%s",
-			    f->leaf.type, n ? " (" : "", n ? r->ctxs[ctxs[0]] : "",
-			    n ? ")" : "");
+		cat(prot, "atomic type (%s), ", f->leaf.type);
+		cat_contexts(prot, r, ctxs, n);
 		cat(action, n > 1 ? "OK if every read-modify-write is one "
 		    "atomic operation" : "OK");
 		return;
@@ -147,38 +152,30 @@ static void cell_protection(const struct state_run *r,
 	case STATE_PLAIN:
 		break;
 	}
-	if (n > 1) {
-		cat(prot, "plain %s, written from %zu contexts", f->leaf.type, n);
+	cat(prot, "plain %s, ", f->leaf.type);
+	cat_contexts(prot, r, ctxs, n);
+	if (n > 1)
 		cat(action, "convert to atomic_t or take a lock%s",
 		    pairs_seen(f) ? ": the writers overlapped" : "");
-	} else {
-		cat(prot, "plain %s, one writer context%s%s", f->leaf.type,
-		    n ? " (" : "", n ? r->ctxs[ctxs[0]] : "");
-		if (n)
-			cat(prot, ")");
+	else
 		cat(action, "OK: single writer");
-	}
 }
 
 /* The baseline's writers of a field: "function (context)" strings. */
 static json_t *baseline_writers(json_t *base, const char *path)
 {
-	json_t *fields = json_object_get(base, "fields"), *f;
-	size_t i;
+	static const char *const keys[] = { "fields", "others_fields" };
+	size_t i, k;
+	json_t *f;
 
-	json_array_foreach(fields, i, f) {
-		const char *p = json_string_value(json_object_get(f, "field"));
+	for (k = 0; k < 2; k++)
+		json_array_foreach(json_object_get(base, keys[k]), i, f) {
+			const char *p =
+				json_string_value(json_object_get(f, "field"));
 
-		if (p && !strcmp(p, path))
-			return json_object_get(f, "writers");
-	}
-	fields = json_object_get(base, "others_fields");
-	json_array_foreach(fields, i, f) {
-		const char *p = json_string_value(json_object_get(f, "field"));
-
-		if (p && !strcmp(p, path))
-			return json_object_get(f, "writers");
-	}
+			if (p && !strcmp(p, path))
+				return json_object_get(f, "writers");
+		}
 	return NULL;
 }
 
@@ -195,6 +192,21 @@ static bool has_writer(json_t *ws, const char *fn, const char *ctx)
 		    !strcmp(a, fn) && !strcmp(b, ctx))
 			return true;
 	}
+	return false;
+}
+
+/* Whether this run names fn (cx) as a writer of the field. */
+static bool run_has_writer(const struct state_run *r,
+			   const struct state_field *f, const char *fn,
+			   const char *cx)
+{
+	size_t k;
+
+	for (k = 0; k < f->nw; k++)
+		if (state_writer_counts(f, &f->w[k]) &&
+		    !strcmp(r->fns[f->w[k].func].f.name, fn) &&
+		    !strcmp(r->ctxs[f->w[k].ctx], cx))
+			return true;
 	return false;
 }
 
@@ -221,17 +233,9 @@ static void cell_change(const struct state_run *r,
 	json_array_foreach(ws, i, w) {
 		const char *fn = json_string_value(json_object_get(w, "function"));
 		const char *cx = json_string_value(json_object_get(w, "context"));
-		size_t k;
-		bool found = false;
 
-		if (!fn || !cx || !json_is_true(json_object_get(w, "own")))
-			continue;
-		for (k = 0; k < f->nw; k++)
-			if (state_writer_counts(f, &f->w[k]) &&
-			    !strcmp(r->fns[f->w[k].func].f.name, fn) &&
-			    !strcmp(r->ctxs[f->w[k].ctx], cx))
-				found = true;
-		if (!found)
+		if (fn && cx && json_is_true(json_object_get(w, "own")) &&
+		    !run_has_writer(r, f, fn, cx))
 			cat(buf, "%s- %s (%s)", *buf ? "; " : "", fn, cx);
 	}
 	if (!*buf)
@@ -321,7 +325,8 @@ static void report_text(FILE *out, struct state_run *r, json_t *base,
 		"%.0f ns of BPF per call; lost records: %llu; calls not "
 		"compared: %llu busy, %llu nested, %llu without room, %llu "
 		"unreadable%s\n", (unsigned long long)r->st.calls, r->nfns,
-		(unsigned long long)asked_calls(r), names, ns_per_call(r), (unsigned long long)(r->st.lost + r->st.hits_lost),
+		(unsigned long long)asked_calls(r), names, ns_per_call(r),
+		(unsigned long long)(r->st.lost + r->st.hits_lost),
 		(unsigned long long)r->st.busy,
 		(unsigned long long)r->st.nested,
 		(unsigned long long)r->st.no_slot,
@@ -392,7 +397,7 @@ static void json_field(struct jw *j, struct state_run *r,
 {
 	char prot[CELL], act[CELL], ch[CELL];
 	uint32_t ctxs[16];
-	size_t n = writer_ctxs(r, f, ctxs, 16), i;
+	size_t n = writer_ctxs(f, ctxs, 16), i;
 
 	cell_protection(r, f, prot, act);
 	jw_obj(j, NULL);

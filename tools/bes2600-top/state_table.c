@@ -152,29 +152,6 @@ static bool has_change(const struct state_call_rec *c, uint32_t field)
 	return false;
 }
 
-/*
- * What a watchpoint on the field covers (at most 8 aligned bytes): the
- * part of the first word seen changing that is the field's.  A lock in
- * a queue head changes where its list pointers do not.
- */
-static void note_watch_bytes(struct state_field *f, uint32_t word)
-{
-	uint32_t start = word * 8, end = start + 8, len = 8;
-
-	if (f->watch_len)
-		return;
-	if (start < f->leaf.off)
-		start = f->leaf.off;
-	if (end > f->leaf.off + f->leaf.size)
-		end = f->leaf.off + f->leaf.size;
-	if (end <= start)
-		return;
-	while (len > 1 && (len > end - start || start % len))
-		len /= 2;
-	f->watch_off = start;
-	f->watch_len = len;
-}
-
 int state_run_add_call(struct state_run *r, const struct bes2600_state_call *c,
 		       uint32_t ctx)
 {
@@ -209,7 +186,10 @@ int state_run_add_call(struct state_run *r, const struct bes2600_state_call *c,
 			if (!(mask & (1u << b)) || off >= r->snapped)
 				continue;
 			f = state_run_field(r, off);
-			note_watch_bytes(&r->fields[f], word);
+			if (!r->fields[f].seen_change) {
+				r->fields[f].seen_change = true;
+				r->fields[f].first_word = word;
+			}
 			if (has_change(rec, f))
 				continue;
 			rec->ch[rec->n++].field = f;
@@ -224,15 +204,25 @@ int state_run_add_call(struct state_run *r, const struct bes2600_state_call *c,
 	return 0;
 }
 
-static struct state_writer *writer(struct state_field *f, uint32_t func,
-				   uint32_t ctx)
+static struct state_writer *find_writer(const struct state_field *f,
+					uint32_t func, uint32_t ctx)
 {
-	struct state_writer *w;
 	size_t i;
 
 	for (i = 0; i < f->nw; i++)
 		if (f->w[i].func == func && f->w[i].ctx == ctx)
 			return &f->w[i];
+	return NULL;
+}
+
+/* The field's row for (func, ctx), added if new; NULL without memory. */
+static struct state_writer *writer(struct state_field *f, uint32_t func,
+				   uint32_t ctx)
+{
+	struct state_writer *w = find_writer(f, func, ctx);
+
+	if (w)
+		return w;
 	w = realloc(f->w, (f->nw + 1) * sizeof(*w));
 	if (!w)
 		return NULL;
@@ -263,21 +253,22 @@ void state_run_add_hit(struct state_run *r, uint32_t field,
 	}
 	if (k->same) {
 		f->same_hits += v->count;
-		for (i = 0; i < r->nfns && i < 64; i++)
-			if ((k->inflight >> i & 1) && (w = writer(f, i, ctx)))
+	} else {
+		f->watch_hits += v->count;
+		f->last_old = (int64_t)v->old;
+		f->last_new = (int64_t)v->new_;
+		f->have_last = v->have_old;
+	}
+	for (i = 0; i < r->nfns && i < 64; i++)
+		if ((k->inflight >> i & 1) && (w = writer(f, i, ctx))) {
+			if (k->same)
 				w->same += v->count;
-		return;
-	}
-	f->watch_hits += v->count;
-	f->last_old = (int64_t)v->old;
-	f->last_new = (int64_t)v->new_;
-	f->have_last = v->have_old;
-	if (k->inflight) {
-		for (i = 0; i < r->nfns && i < 64; i++)
-			if ((k->inflight >> i & 1) && (w = writer(f, i, ctx)))
+			else
 				w->hits += v->count;
+		}
+	/* A store outside every measured call: its site (changes only). */
+	if (k->inflight || k->same)
 		return;
-	}
 	for (j = 0; j < f->ns; j++)
 		if (f->sites[j].ctx == ctx && !strcmp(f->sites[j].site, site)) {
 			f->sites[j].hits += v->count;
@@ -335,12 +326,9 @@ static void add_pair(struct state_field *f, const struct state_call_rec *a,
 static bool clean_writer(const struct state_field *f, uint32_t func,
 			 uint32_t ctx)
 {
-	size_t i;
+	const struct state_writer *w = find_writer(f, func, ctx);
 
-	for (i = 0; i < f->nw; i++)
-		if (f->w[i].func == func && f->w[i].ctx == ctx)
-			return f->w[i].clean > 0;
-	return false;
+	return w && w->clean > 0;
 }
 
 static bool other_context(const struct state_call_rec *a,
@@ -388,20 +376,16 @@ static void count_pairs(struct state_run *r, const struct state_call_rec *a,
 }
 
 /*
- * Three passes over the calls, in time order per instance: which calls
- * overlapped another context's; who changed a field in a call nobody
- * overlapped (a writer beyond doubt); then each change that an
- * overlapping call could explain is marked concurrent.
+ * Each pair of calls of two contexts on one instance that were in flight
+ * at once (calls are in time order per instance).
  */
-void state_run_finish(struct state_run *r)
+static void for_each_overlap(struct state_run *r,
+			     void (*visit)(struct state_run *r,
+					   struct state_call_rec *a,
+					   struct state_call_rec *b))
 {
 	size_t i, j;
-	uint32_t k;
 
-	if (r->finished)
-		return;
-	r->finished = true;
-	qsort(r->calls, r->ncalls, sizeof(*r->calls), by_inst_t0);
 	for (i = 0; i < r->ncalls; i++) {
 		struct state_call_rec *a = &r->calls[i];
 
@@ -411,9 +395,43 @@ void state_run_finish(struct state_run *r)
 			if (b->inst != a->inst || b->t0 >= a->t1)
 				break;
 			if (other_context(a, b))
-				a->overlapped = b->overlapped = true;
+				visit(r, a, b);
 		}
 	}
+}
+
+static void mark_overlapped(struct state_run *r, struct state_call_rec *a,
+			    struct state_call_rec *b)
+{
+	(void)r;
+	a->overlapped = b->overlapped = true;
+}
+
+static void explain(struct state_run *r, struct state_call_rec *a,
+		    struct state_call_rec *b)
+{
+	mark_concurrent(r, a, b);
+	mark_concurrent(r, b, a);
+	count_pairs(r, a, b);
+}
+
+/*
+ * Passes over the calls, in time order per instance: which calls
+ * overlapped another context's; who changed a field in a call nobody
+ * overlapped (a writer beyond doubt); then each change that an
+ * overlapping call could explain is marked concurrent, and the rest
+ * counts as its function's own.
+ */
+void state_run_finish(struct state_run *r)
+{
+	size_t i;
+	uint32_t k;
+
+	if (r->finished)
+		return;
+	r->finished = true;
+	qsort(r->calls, r->ncalls, sizeof(*r->calls), by_inst_t0);
+	for_each_overlap(r, mark_overlapped);
 	for (i = 0; i < r->ncalls; i++) {
 		struct state_call_rec *c = &r->calls[i];
 
@@ -428,21 +446,7 @@ void state_run_finish(struct state_run *r)
 				w->clean++;
 		}
 	}
-	for (i = 0; i < r->ncalls; i++) {
-		struct state_call_rec *a = &r->calls[i];
-
-		for (j = i + 1; j < r->ncalls; j++) {
-			struct state_call_rec *b = &r->calls[j];
-
-			if (b->inst != a->inst || b->t0 >= a->t1)
-				break;
-			if (!other_context(a, b))
-				continue;
-			mark_concurrent(r, a, b);
-			mark_concurrent(r, b, a);
-			count_pairs(r, a, b);
-		}
-	}
+	for_each_overlap(r, explain);
 	for (i = 0; i < r->ncalls; i++) {
 		struct state_call_rec *c = &r->calls[i];
 
@@ -451,20 +455,25 @@ void state_run_finish(struct state_run *r)
 
 			if (c->ch[k].concurrent)
 				continue;
-			w = writer(&r->fields[c->ch[k].field], c->func, c->ctx);
+			w = find_writer(&r->fields[c->ch[k].field], c->func,
+					c->ctx);
 			if (w)
 				w->alone++;
 		}
 	}
 }
 
+bool state_field_watch_decides(const struct state_field *f)
+{
+	/* A watch that saw no store at all decides nothing. */
+	return f->watched && f->watch_hits + f->same_hits;
+}
+
 /* A writer the table names: an own change, or a write caught inside. */
 bool state_writer_counts(const struct state_field *f,
 			 const struct state_writer *w)
 {
-	/* A watch that saw no store at all decides nothing. */
-	return f->watched && f->watch_hits + f->same_hits ? w->hits > 0 :
-							    w->alone > 0;
+	return state_field_watch_decides(f) ? w->hits > 0 : w->alone > 0;
 }
 
 bool state_field_listed(const struct state_run *r, const struct state_field *f)
@@ -480,12 +489,9 @@ bool state_field_listed(const struct state_run *r, const struct state_field *f)
 
 static bool is_writer(const struct state_field *f, uint32_t func, uint32_t ctx)
 {
-	size_t i;
+	const struct state_writer *w = find_writer(f, func, ctx);
 
-	for (i = 0; i < f->nw; i++)
-		if (f->w[i].func == func && f->w[i].ctx == ctx)
-			return state_writer_counts(f, &f->w[i]);
-	return false;
+	return w && state_writer_counts(f, w);
 }
 
 bool state_pair_counts(const struct state_field *f, const struct state_pair *p)

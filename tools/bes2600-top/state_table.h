@@ -64,8 +64,9 @@ struct state_field {
 	struct state_site *sites;
 	size_t ns;
 	bool asked_changed;	/* in a call of an asked function */
-	/* The bytes a watchpoint covers: the first word seen changing. */
-	uint32_t watch_off, watch_len;
+	/* The first word seen changing: where a watchpoint goes. */
+	bool seen_change;
+	uint32_t first_word;
 	bool watched;
 	uint64_t watch_hits;	/* hits that changed the value */
 	uint64_t same_hits;	/* hits that did not (see below) */
@@ -127,6 +128,8 @@ void state_run_add_hit(struct state_run *r, uint32_t field,
 		       const char *site);
 /* Overlaps and attribution; once, after the last record. */
 void state_run_finish(struct state_run *r);
+/* Whether the field's writers are those its watchpoints caught. */
+bool state_field_watch_decides(const struct state_field *f);
 /* Whether a writer's changes of the field are its own (state_table.c). */
 bool state_writer_counts(const struct state_field *f,
 			 const struct state_writer *w);
