@@ -40,7 +40,7 @@ PKGS=(
 	linux-image-6.12-arm64 linux-headers-6.12-arm64
 	busybox-static bash dash coreutils util-linux kmod procps grep sed gawk
 	diffutils findutils debianutils ncurses-bin iproute2 iputils-ping
-	netcat-openbsd python3 tmux tar
+	netcat-openbsd python3 python3-jsonschema tmux tar
 	bpftrace bpftool libbpf1 libelf1 zlib1g libncursesw6 libcmocka0 libjansson4
 	libc6-dev libbpf-dev libelf-dev zlib1g-dev libncurses-dev libcmocka-dev
 	libjansson-dev
