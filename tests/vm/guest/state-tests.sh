@@ -93,6 +93,26 @@ else
 	not_ok "state_fields: Markdown table, unchanged against the baseline" \
 		"$(head -c 600 "$OUT/sf.md") $(head -c 200 "$OUT/sf-md.err")"
 fi
+# As docs/state.md's first example: the text table for a duration, the
+# tool started before the load, other writers chosen by name and glob.
+"$TOP" state "${SF[@]}" "${BTF[@]}" --others 'sf_write_plain,sf_write_a*' -d 4 \
+	>"$OUT/sf.txt" 2>"$OUT/sf-txt.err" &
+pid=$!
+wait_for 30 "attached" "$OUT/sf-txt.err" && sh -c "echo 10 > $SF_RUN"
+wait "$pid"
+rc=$?
+if [ "$rc" = 0 ] && grep -q '^plain_count  (int, offset 0, 4 bytes)$' "$OUT/sf.txt" &&
+	grep -q '^  written by:  sf_round (task:sh, 10); sf_write_plain (task:sh, 10)$' "$OUT/sf.txt" &&
+	grep -q '^  written by:  sf_round (task:sh, 10); sf_write_atomic (task:sh, 10); sf_write_atomic (hardirq, 10)$' "$OUT/sf.txt" &&
+	grep -q '^  protection:  plain int, one writer context (task:sh)$' "$OUT/sf.txt" &&
+	[ "$(grep -c '^  written by:' "$OUT/sf.txt")" = 3 ] &&
+	grep -q '^calls compared: 50 of 4 functions (10 of sf_round);' "$OUT/sf.txt" &&
+	grep -q '4 functions of state_fields attached' "$OUT/sf-txt.err"; then
+	ok "state_fields: the text table after -d 4, the others by name and glob"
+else
+	not_ok "state_fields: the text table after -d 4, the others by name and glob" \
+		"exit $rc: $(head -c 600 "$OUT/sf.txt") $(head -c 200 "$OUT/sf-txt.err")"
+fi
 # 4. The precise mode: watchpoints on the three fields sf_round writes.
 if "$TOP" state "${SF[@]}" "${BTF[@]}" --watch --watch-ms 100 -F json \
 	-o "$OUT/sf-watch.json" -- sh -c "echo 20 > $SF_RUN; sleep 0.3; echo 300 > $SF_RUN" \
