@@ -93,12 +93,16 @@ stamp "timelines"
 
 pass=0
 fail=0
-count() { # FILE: counts TAP lines, prints the failures
-	local p f
+skip=0
+count() { # FILE: counts TAP lines, prints the failures and the skips
+	local p f k
 	p=$(grep -c '^ok ' "$1")
+	k=$(grep -c '^ok .*# SKIP' "$1")
 	f=$(grep -c '^not ok ' "$1")
 	grep '^not ok ' "$1" | sed "s|^|FAIL [$2] |"
-	pass=$((pass + p))
+	grep '^ok .*# SKIP' "$1" | sed "s|^|SKIP [$2] |"
+	pass=$((pass + p - k))
+	skip=$((skip + k))
 	fail=$((fail + f))
 }
 
@@ -127,5 +131,5 @@ for k in "${KVERS[@]}"; do
 	fi
 done
 stamp "total"
-echo "$pass passed, $fail failed"
+echo "$pass passed, $fail failed, $skip skipped"
 [ "$fail" = 0 ]

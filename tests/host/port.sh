@@ -15,8 +15,15 @@ trap 'rm -rf "$TMP"' EXIT
 ok() { echo "ok - port: $1"; }
 not_ok() { echo "not ok - port: $1${2:+ # $2}"; }
 
+# A user's clone has no ../shared: there the kit's tests skip, saying
+# why; CI, which has the snapshot, sets VENDOR_SNAPSHOT_REQUIRED=1 so
+# that a missing copy fails instead of skipping.
 if [ ! -f "$SNAP/bes2600/bh.c" ]; then
-	not_ok "the vendor snapshot is at $SNAP" "missing"
+	if [ "${VENDOR_SNAPSHOT_REQUIRED:-0}" = 1 ]; then
+		not_ok "the vendor snapshot is at $SNAP" "missing, and VENDOR_SNAPSHOT_REQUIRED=1"
+	else
+		echo "ok - port: the porting kit on the vendor tree # SKIP no vendor snapshot at $SNAP (set VENDOR_SNAPSHOT=DIR to the vendor's bes2600 tree, the folder holding bes2600/bh.c)"
+	fi
 	exit 0
 fi
 # The newest kernel with headers: the vendor tree's own API breakage is

@@ -89,7 +89,7 @@ static void format(struct fixture *x, const char *event,
 static int probe(struct fixture *x, struct driver_events *d, const char *want,
 		 char *err, size_t len)
 {
-	struct drv_paths p = { x->kallsyms, x->modules, x->tracefs, x->btf };
+	struct drv_paths p = { x->kallsyms, x->modules, x->tracefs, x->btf, NULL };
 
 	return driver_events_probe(d, want, &p, err, len);
 }
@@ -130,6 +130,28 @@ static void test_first_version(void **state)
 	assert_non_null(strstr(d.ev[DRV_PENDING_TIMER].note, "no now field"));
 	assert_false(d.ev[DRV_RX_WORK_END].present);
 	assert_non_null(strstr(d.ev[DRV_RX_WORK_END].note, "absent"));
+	cleanup(&x);
+}
+
+/* A stop request ends the probe's read of kallsyms: -1, no driver. */
+static void test_probe_cancelled(void **state)
+{
+	volatile sig_atomic_t flag = 1;
+	struct driver_events d;
+	struct fixture x;
+	struct drv_paths p;
+	char err[256] = "";
+
+	(void)state;
+	setup(&x);
+	put(x.modules, "vendor 100 0 - Live 0x0\n", "w");
+	counters(&x, "vendor", 8);
+	p = (struct drv_paths){ x.kallsyms, x.modules, x.tracefs, x.btf, &flag };
+	assert_int_equal(driver_events_probe(&d, NULL, &p, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "Interrupted"));
+	flag = 0;
+	assert_int_equal(driver_events_probe(&d, NULL, &p, err, sizeof(err)), 0);
+	assert_string_equal(d.driver, "vendor");
 	cleanup(&x);
 }
 
@@ -216,6 +238,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_first_version),
+		cmocka_unit_test(test_probe_cancelled),
 		cmocka_unit_test(test_bad_fields_left_out),
 		cmocka_unit_test(test_no_usable_counter),
 		cmocka_unit_test(test_two_modules),

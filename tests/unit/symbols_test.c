@@ -2,7 +2,9 @@
 /*
  * Unit tests of the kallsyms reader and the context/site names.
  */
+#include <errno.h>
 #include <setjmp.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -80,6 +82,34 @@ static void test_kallsyms_restricted(void **state)
 }
 
 /* Symbols from a record carry their size: no bleeding into the next. */
+/* A stop request ends the read: -1, EINTR, and nothing half-read kept. */
+static void test_kallsyms_cancelled(void **state)
+{
+	char path[] = "/tmp/bes2600-syms-XXXXXX", buf[64];
+	volatile sig_atomic_t flag = 0;
+	struct symtab *t = symtab_new();
+	int fd = mkstemp(path);
+
+	(void)state;
+	assert_true(fd >= 0);
+	close(fd);
+	write_file(path, "ffffffff81000000 T _stext\n"
+			 "ffffffffc0a00100 t wsm_alloc_tx_buffer\t[bes2600_lab]\n");
+	symtab_set_cancel(t, &flag);
+	assert_int_equal(symtab_load_kallsyms(t, path), 2);
+	symtab_free(t);
+	t = symtab_new();
+	symtab_set_cancel(t, &flag);
+	flag = 1;
+	errno = 0;
+	assert_int_equal(symtab_load_kallsyms(t, path), -1);
+	assert_int_equal(errno, EINTR);
+	symtab_format(t, 0xffffffffc0a00104ULL, buf, sizeof(buf));
+	assert_string_equal(buf, "0xffffffffc0a00104");
+	symtab_free(t);
+	unlink(path);
+}
+
 static void test_record_symbols(void **state)
 {
 	struct symtab *t = symtab_new();
@@ -102,6 +132,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_kallsyms_with_modules),
 		cmocka_unit_test(test_kallsyms_restricted),
+		cmocka_unit_test(test_kallsyms_cancelled),
 		cmocka_unit_test(test_record_symbols),
 	};
 

@@ -298,9 +298,16 @@ static int run_live(struct audit_run *run, const struct audit_opts *o,
 	struct utsname u;
 	struct timespec rt;
 
+	/* First: a signal during the start-up's seconds is a stop too. */
+	if (runner_signals()) {
+		snprintf(run->reason, sizeof(run->reason),
+			 "cannot install signal handlers: %s", strerror(errno));
+		return -1;
+	}
+	symtab_set_cancel(run->syms, run->stop);
 	if (!o->kallsyms_path &&
 	    symtab_load_kallsyms(run->syms, "/proc/kallsyms") < 0 &&
-	    o->verbose)
+	    o->verbose && !*run->stop)
 		cli_warn(err, PROG, "cannot read /proc/kallsyms: %s: call sites stay addresses",
 		     strerror(errno));
 	if (!uname(&u)) {
@@ -309,11 +316,6 @@ static int run_live(struct audit_run *run, const struct audit_opts *o,
 			 u.release);
 		snprintf(run->machine, sizeof(run->machine), "%.31s",
 			 u.machine);
-	}
-	if (runner_signals()) {
-		snprintf(run->reason, sizeof(run->reason),
-			 "cannot install signal handlers: %s", strerror(errno));
-		return -1;
 	}
 	clock_gettime(CLOCK_REALTIME, &rt);
 	run->start_realtime_ns = (uint64_t)rt.tv_sec * 1000000000ULL +

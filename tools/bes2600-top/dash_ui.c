@@ -93,20 +93,50 @@ enum ui_key ui_key(int timeout_ms)
 	}
 }
 
-void ui_read_filter(struct ui_view *v)
+/*
+ * The line is read a key at a time with a timeout, not with getnstr(): a
+ * blocking read is restarted after a signal (SA_RESTART), and a dropped
+ * session must end the dashboard even in the middle of the prompt.
+ */
+void ui_read_filter(struct ui_view *v, const volatile sig_atomic_t *stop)
 {
+	static const char prompt[] = "filter (counter or context, empty: none): ";
 	char buf[sizeof(v->filter)] = "";
+	size_t n = 0;
+	int c;
 
 	move(LINES - 1, 0);
 	clrtoeol();
-	addstr("filter (counter or context, empty: none): ");
-	echo();
+	addstr(prompt);
 	curs_set(1);
-	timeout(-1);
-	getnstr(buf, sizeof(buf) - 1);
-	noecho();
+	timeout(100);
+	while (!*stop) {
+		c = getch();
+		if (c == ERR)
+			continue;
+		if (c == '\n' || c == '\r' || c == KEY_ENTER)
+			break;
+		if (c == 27) {		/* Escape: the filter stays as it was */
+			n = 0;
+			snprintf(buf, sizeof(buf), "%s", v->filter);
+			break;
+		}
+		if ((c == KEY_BACKSPACE || c == 127 || c == 8) && n) {
+			buf[--n] = '\0';
+		} else if (c >= 32 && c < 127 && n + 1 < sizeof(buf)) {
+			buf[n++] = (char)c;
+			buf[n] = '\0';
+		} else {
+			continue;
+		}
+		move(LINES - 1, sizeof(prompt) - 1);
+		clrtoeol();
+		addstr(buf);
+		refresh();
+	}
 	curs_set(0);
-	snprintf(v->filter, sizeof(v->filter), "%s", buf);
+	if (!*stop)
+		snprintf(v->filter, sizeof(v->filter), "%s", buf);
 }
 
 static const char *const sort_names[UI_SORT_NR] = {

@@ -5,6 +5,7 @@
 #ifndef __BES2600_DASH_UI_H
 #define __BES2600_DASH_UI_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -47,7 +48,7 @@ void ui_end(void);
 /* Waits up to timeout_ms for a key. */
 enum ui_key ui_key(int timeout_ms);
 /* Reads a filter string on the bottom line (blocking). */
-void ui_read_filter(struct ui_view *v);
+void ui_read_filter(struct ui_view *v, const volatile sig_atomic_t *stop);
 void ui_draw(const struct dash *d, const struct analysis *a,
 	     struct symtab *syms, const struct ui_view *v);
 

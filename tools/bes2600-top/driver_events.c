@@ -82,7 +82,8 @@ static int read_modules(const char *path, char (*v)[DRV_NAME_LEN], int max)
 
 /* Which of mods[] define which events, from the trace points' symbols. */
 static int read_kallsyms(const char *path, char (*mods)[DRV_NAME_LEN],
-			 int nmods, unsigned int *defines)
+			 int nmods, unsigned int *defines,
+			 const volatile sig_atomic_t *cancel)
 {
 	char line[512], sym[256], mod[DRV_NAME_LEN];
 	FILE *f = fopen(path, "r");
@@ -93,6 +94,11 @@ static int read_kallsyms(const char *path, char (*mods)[DRV_NAME_LEN],
 	while (fgets(line, sizeof(line), f)) {
 		const char *p = strstr(line, " __tracepoint_");
 
+		if (cancel && *cancel) {
+			fclose(f);
+			errno = EINTR;
+			return -1;
+		}
 		if (!p)
 			continue;
 		mod[0] = '\0';
@@ -231,7 +237,7 @@ int driver_events_probe(struct driver_events *d, const char *want,
 {
 	struct drv_paths p = {
 		"/proc/kallsyms", "/proc/modules",
-		"/sys/kernel/tracing/events/bes2600", "/sys/kernel/btf",
+		"/sys/kernel/tracing/events/bes2600", "/sys/kernel/btf", NULL,
 	};
 	unsigned int defines[DRV_MAX_MODULES * 32] = { 0 };
 	char mods[DRV_MAX_MODULES * 32][DRV_NAME_LEN];
@@ -249,10 +255,11 @@ int driver_events_probe(struct driver_events *d, const char *want,
 			p.tracefs = paths->tracefs;
 		if (paths->btf_dir)
 			p.btf_dir = paths->btf_dir;
+		p.cancel = paths->cancel;
 	}
 	memset(d, 0, sizeof(*d));
 	nmods = read_modules(p.modules, mods, DRV_MAX_MODULES * 32);
-	if (nmods < 0 || read_kallsyms(p.kallsyms, mods, nmods, defines)) {
+	if (nmods < 0 || read_kallsyms(p.kallsyms, mods, nmods, defines, p.cancel)) {
 		snprintf(err, len, "cannot read %s: %s",
 			 nmods < 0 ? p.modules : p.kallsyms, strerror(errno));
 		return -1;

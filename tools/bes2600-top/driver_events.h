@@ -12,6 +12,7 @@
 #ifndef __BES2600_DRIVER_EVENTS_H
 #define __BES2600_DRIVER_EVENTS_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -74,6 +75,8 @@ struct drv_paths {
 	const char *modules;	/* /proc/modules */
 	const char *tracefs;	/* events/bes2600 directory */
 	const char *btf_dir;	/* /sys/kernel/btf */
+	/* Reading kallsyms stops, -1 with EINTR, once set (NULL: never). */
+	const volatile sig_atomic_t *cancel;
 };
 
 int driver_events_probe(struct driver_events *d, const char *want,

@@ -68,9 +68,22 @@ int live_audit_run(struct audit_run *run)
 		.ctx = run,
 	};
 	struct bpf_session_error err = { 0 };
+	struct drv_paths paths = { .cancel = run->stop };
+	struct driver_events ev;
 	struct bpf_session *s;
 	int ret = 0;
 
+	/* Start-up takes seconds under load: a signal need not wait for it. */
+	if (!*run->stop &&
+	    driver_events_probe(&ev, run->opts->driver, &paths, run->reason,
+				sizeof(run->reason)) && !*run->stop)
+		return -1;
+	if (*run->stop) {
+		snprintf(run->reason, sizeof(run->reason),
+			 "stopped by a signal before the audit attached");
+		return -1;
+	}
+	so.events = &ev;
 	s = bpf_session_open(&so, &err);
 	if (!s) {
 		snprintf(run->reason, sizeof(run->reason), "%s", err.msg);

@@ -32,13 +32,17 @@ int runner_signals(void)
 
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;
-	sigemptyset(&sa.sa_mask);
-	if (sigaction(SIGINT, &sa, NULL) || sigaction(SIGTERM, &sa, NULL))
-		return -1;
 	/*
-	 * The command's end interrupts the audit's wait for records (a
-	 * poll is never restarted); SA_RESTART spares every other call.
+	 * SA_RESTART: no read (of /proc/kallsyms, of a record) is cut
+	 * short; the waits for records still return early (signal(7)).
 	 */
+	sa.sa_flags = SA_RESTART;
+	sigemptyset(&sa.sa_mask);
+	/* SIGHUP too: a dropped ssh session still gets its report. */
+	if (sigaction(SIGINT, &sa, NULL) || sigaction(SIGTERM, &sa, NULL) ||
+	    sigaction(SIGHUP, &sa, NULL))
+		return -1;
+	/* The command's end interrupts the wait for records too. */
 	sa.sa_handler = on_child;
 	sa.sa_flags = SA_RESTART | SA_NOCLDSTOP;
 	if (sigaction(SIGCHLD, &sa, NULL))
@@ -71,6 +75,7 @@ int runner_start(struct runner *r, char *const argv[], char *err,
 	if (!r->pid) {
 		signal(SIGINT, SIG_DFL);
 		signal(SIGTERM, SIG_DFL);
+		signal(SIGHUP, SIG_DFL);
 		signal(SIGCHLD, SIG_DFL);
 		close(pipefd[0]);
 		execvp(argv[0], argv);

@@ -8,6 +8,7 @@
  * attach time: one object, the function in each attachment's cookie.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <stddef.h>
 #include <linux/hw_breakpoint.h>
 #include <linux/perf_event.h>
@@ -29,6 +30,51 @@
 #include "symbols.h"
 
 #define MAX_INSTS 8
+
+/*
+ * Each kprobe's release waits for an RCU grace period (about 70 ms under
+ * TCG), one after the other when closed in turn: 70 links took 5 s to
+ * let go after Ctrl-C.  Closed from several threads at once, the waits
+ * overlap.
+ */
+#define DESTROY_THREADS 16
+
+struct destroy_share {
+	struct bpf_link **links;
+	size_t n, stride, first;
+};
+
+static void *destroy_some(void *arg)
+{
+	struct destroy_share *d = arg;
+	size_t i;
+
+	for (i = d->first; i < d->n; i += d->stride)
+		bpf_link__destroy(d->links[i]);
+	return NULL;
+}
+
+static void destroy_links(struct bpf_link **links, size_t n)
+{
+	struct destroy_share d[DESTROY_THREADS];
+	pthread_t tid[DESTROY_THREADS];
+	bool started[DESTROY_THREADS] = { false };
+	size_t k, nt = n < DESTROY_THREADS ? n : DESTROY_THREADS;
+
+	for (k = 0; k < nt; k++) {
+		d[k] = (struct destroy_share){ links, n, nt, k };
+		started[k] = !pthread_create(&tid[k], NULL, destroy_some, &d[k]);
+	}
+	/* A thread that could not start: its share is closed here. */
+	for (k = 0; k < nt; k++) {
+		if (started[k])
+			pthread_join(tid[k], NULL);
+		else
+			destroy_some(&d[k]);
+	}
+	for (k = 0; k < n; k++)
+		links[k] = NULL;
+}
 
 struct watch_slot {
 	uint32_t field;
@@ -584,13 +630,19 @@ int state_live_run(struct state_run *r, const struct state_live_opts *o,
 			goto out;
 		}
 	}
+	/* Start-up takes seconds under load: a signal need not wait. */
+	symtab_set_cancel(L.syms, &runner_stop);
 	symtab_load_kallsyms(L.syms, "/proc/kallsyms");
-	if (load_main(&L, kprobe, err, errlen))
+	if (!runner_stop && load_main(&L, kprobe, err, errlen))
 		goto out;
-	for (k = 0; k < r->nfns; k++)
+	for (k = 0; k < r->nfns && !runner_stop; k++)
 		if (!(kprobe ? attach_kprobe(&L, k, msg) :
 			       attach_fentry(&L, k, msg)))
 			attached++;
+	if (runner_stop) {
+		snprintf(err, errlen, "stopped by a signal before every function was attached: no table");
+		goto out;
+	}
 	for (k = 0; k < r->nfns; k++)
 		if (r->fns[k].asked && !r->fns[k].attached) {
 			snprintf(err, errlen, "%s could not be measured (see "
@@ -636,8 +688,7 @@ int state_live_run(struct state_run *r, const struct state_live_opts *o,
 	disarm(&L, 0);
 	if (o->watch)
 		drain_hits(&L);
-	for (k = 0; k < L.nlinks; k++)
-		bpf_link__destroy(L.links[k]);
+	destroy_links(L.links, L.nlinks);
 	L.nlinks = 0;
 	ring_buffer__consume(L.rb);
 	read_stats(&L);
@@ -648,8 +699,7 @@ int state_live_run(struct state_run *r, const struct state_live_opts *o,
 	ret = 0;
 out:
 	disarm(&L, 0);
-	for (k = 0; k < L.nlinks; k++)
-		bpf_link__destroy(L.links[k]);
+	destroy_links(L.links, L.nlinks);
 	ring_buffer__free(L.rb);
 	for (k = 0; k < BES2600_STATE_MAX_FUNCS; k++)
 		state_bpf__destroy(L.objs[k]);

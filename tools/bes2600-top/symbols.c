@@ -27,6 +27,7 @@ struct symtab {
 	size_t left;
 	bool sorted;
 	bool restricted;
+	const volatile sig_atomic_t *cancel;
 };
 
 struct symtab *symtab_new(void)
@@ -152,6 +153,12 @@ long symtab_load_kallsyms(struct symtab *t, const char *path)
 	while (getline(&line, &cap, f) >= 0) {
 		int n;
 
+		if (t->cancel && *t->cancel) {
+			free(line);
+			fclose(f);
+			errno = EINTR;
+			return -1;
+		}
 		mod[0] = '\0';
 		n = sscanf(line, "%llx %c %255s [%127[^]]]", &addr, &type,
 			   name, mod);
@@ -183,6 +190,11 @@ long symtab_load_kallsyms(struct symtab *t, const char *path)
 	 */
 	sort(t);
 	return added;
+}
+
+void symtab_set_cancel(struct symtab *t, const volatile sig_atomic_t *flag)
+{
+	t->cancel = flag;
 }
 
 bool symtab_restricted(const struct symtab *t)

@@ -8,6 +8,7 @@
 #ifndef __BES2600_SYMBOLS_H
 #define __BES2600_SYMBOLS_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -30,6 +31,12 @@ void symtab_free(struct symtab *t);
  * says so.
  */
 long symtab_load_kallsyms(struct symtab *t, const char *path);
+/*
+ * Loading stops early, -1 with EINTR, once *flag is set: a read of
+ * /proc/kallsyms takes a second under load, and a stopping tool need not
+ * wait for it.
+ */
+void symtab_set_cancel(struct symtab *t, const volatile sig_atomic_t *flag);
 bool symtab_restricted(const struct symtab *t);
 /*
  * A stamp of the loaded modules (a CRC of /proc/modules, 0 when it cannot

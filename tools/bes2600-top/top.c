@@ -289,6 +289,8 @@ static void reload_symbols(struct top *t)
 	struct symtab *fresh = symtab_new();
 
 	t->mods_stamp = symtab_modules_stamp();
+	if (fresh)
+		symtab_set_cancel(fresh, &stop);
 	if (fresh && symtab_load_kallsyms(fresh, "/proc/kallsyms") >= 0) {
 		symtab_free(t->syms);
 		t->syms = fresh;
@@ -305,15 +307,21 @@ static int try_attach(struct top *t, char *why, size_t len)
 		.driver = t->o.driver, .on_event = on_event, .ctx = t,
 	};
 	struct bpf_session_error err = { 0 };
+	struct drv_paths paths = { .cancel = &stop };
 	struct driver_events ev;
 	int r;
 
 	/* Waits while no module has the events; refuses what it cannot use. */
-	r = driver_events_probe(&ev, t->o.driver, NULL, why, len);
+	r = driver_events_probe(&ev, t->o.driver, &paths, why, len);
+	/* Start-up takes seconds under load: a signal need not wait for it. */
+	if (stop)
+		return 1;
 	if (r)
 		return r;
 	snprintf(t->driver, sizeof(t->driver), "%s", ev.driver);
 	reload_symbols(t);
+	if (stop)
+		return 1;
 	if (reset_model(t)) {
 		snprintf(why, len, "out of memory");
 		return -1;
@@ -485,7 +493,7 @@ static int run(struct top *t)
 				t->v.sort = (t->v.sort + UI_SORT_NR - 1) % UI_SORT_NR;
 				break;
 			case UI_KEY_FILTER:
-				ui_read_filter(&t->v);
+				ui_read_filter(&t->v, &stop);
 				break;
 			case UI_KEY_FOCUS:
 				t->v.focus = !t->v.focus;
@@ -608,6 +616,12 @@ int top_main(int argc, char **argv)
 		snprintf(t->kernel, sizeof(t->kernel), "%.63s", u.release);
 	t->v.kernel = t->kernel;
 
+	/*
+	 * SA_RESTART: a signal must not cut a read of /proc/kallsyms short
+	 * (a table silently missing symbols); poll, epoll_wait and sleeps
+	 * still return early, as signal(7) says.
+	 */
+	sa.sa_flags = SA_RESTART;
 	sa.sa_handler = on_stop;
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
