@@ -44,22 +44,27 @@ abi_top() {
 	local v=$1 label=$2 pid want got
 	"$TOP" -b --jsonl -d 0.5 >"$OUT/$label.jsonl" 2>"$OUT/$label.top.err" &
 	pid=$!
-	sleep 1
+	wait_for 60 "waiting for the bes2600 driver" "$OUT/$label.top.err"
 	insmod "$SRC/$v.ko" race_window_us=20 || { kill "$pid"; not_ok "$label: $v loaded"; return 1; }
 	for _ in $(seq 40); do
 		grep -q "attached to $v" "$OUT/$label.top.err" && break
 		sleep 0.5
 	done
 	echo $ROUNDS >"/sys/kernel/debug/$v/run"
-	sleep 2
-	kill -INT "$pid"
-	wait "$pid"
 	want=$(abi_truth "$v" | awk '{ for (i = 2; i <= NF; i++) { split($i, kv, "=");
 		if (kv[1] ~ /_writes$/) s[$1] += kv[2] } } END { for (c in s) printf "%s=%d ", c, s[c] }')
-	got=$(tail -1 "$OUT/$label.jsonl" | $PY -c '
+	want=$(echo "$want" | tr " " "\n" | sort | xargs)
+	# Until a line counts them all (an interval is 0.5 s), at most 30 s.
+	abi_top_got() {
+		got=$(tail -1 "$OUT/$label.jsonl" 2>/dev/null | $PY -c '
 import json, sys
 c = json.loads(sys.stdin.read())["counters"]
-print(" ".join("%s=%d" % (k if "[" in k else k + "[0]", v["writes"]) for k, v in c.items()))')
+print(" ".join("%s=%d" % (k if "[" in k else k + "[0]", v["writes"]) for k, v in c.items()))' 2>/dev/null)
+		[ "$(echo "$got" | tr " " "\n" | sort | xargs)" = "$want" ]
+	}
+	wait_until 30 abi_top_got
+	kill -INT "$pid"
+	wait "$pid"
 	if [ -n "$got" ] && [ "$(echo "$got" | tr " " "\n" | sort | xargs)" = "$(echo "$want" | tr " " "\n" | sort | xargs)" ]; then
 		ok "$label: the dashboard, started first, names $v's counters and counts every write ($got)"
 	else

@@ -6,12 +6,12 @@
 # built for arm64 run too, and the tablet's native build is made.
 set -u
 dir=$(dirname "$0")
-parts="lab-tests.sh audit-tests.sh abi-tests.sh ctx-tests.sh top-tests.sh burst-tests.sh oneliners-tests.sh state-tests.sh"
+parts="lab-tests.sh audit-tests.sh abi-tests.sh ctx-tests.sh top-tests.sh signal-tests.sh burst-tests.sh oneliners-tests.sh state-tests.sh"
 # The Debian packages are amd64's; one kernel installs them.
 case $(uname -r) in 6.12*-amd64) parts="$parts package-tests.sh" ;; esac
 if [ "$(uname -m)" = aarch64 ]; then
 	export LAB_SUBSET=${LAB_SUBSET:-core}
-	parts="unit-tests.sh lab-tests.sh audit-tests.sh ctx-tests.sh top-tests.sh oneliners-tests.sh state-tests.sh native-tests.sh"
+	parts="unit-tests.sh lab-tests.sh audit-tests.sh ctx-tests.sh top-tests.sh signal-tests.sh oneliners-tests.sh state-tests.sh native-tests.sh"
 fi
 for part in $parts; do
 	s=$SECONDS

@@ -26,7 +26,7 @@ expect_exit2() {
 
 # The stress: generator frames through the chip, then an nc transfer
 # between the two interfaces; the chip settles before the audit ends.
-STRESS='. tests/vm/guest/lib.sh; lab_generate 1500 1000 0 30; lab_nc_transfer 131072 10; sleep 1; true'
+STRESS='. tests/vm/guest/lib.sh; lab_generate 1500 1000 0 30; lab_nc_transfer 131072 10; lab_settle; true'
 
 # audit_run MODE VARIANT RACE_NS LABEL [AUDIT OPTIONS...]
 audit_run() {

@@ -32,10 +32,13 @@ burst() { # VARIANT RACE_NS
 	lab_truth >"$OUT/$v.before"
 	kill -STOP "$pid"
 	lab_generate "$FRAMES" 1000 0 600 || not_ok "$v burst: generator finished"
-	sleep 1
+	lab_settle
 	lab_truth >"$OUT/$v.after"
 	kill -CONT "$pid"
-	sleep 3
+	# Two whole dashboard intervals after the last write.
+	n=$(wc -l <"$OUT/$v-dash.jsonl")
+	dash_grew() { [ "$(wc -l <"$OUT/$v-dash.jsonl")" -ge $((n + 2)) ]; }
+	wait_until 30 dash_grew
 	kill -INT "$pid" "$dpid"
 	wait "$pid"
 	echo "status=$?" >>"$OUT/$v.err"

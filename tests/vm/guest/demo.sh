@@ -15,7 +15,7 @@ mkdir -p "$OUT"
 STRESS='. tests/vm/guest/lib.sh
 lab_generate 3000 1000 0 30 || echo "(generator did not finish: the host view of the chip is wedged)"
 lab_nc_transfer 262144 10 || echo "(nc did not finish)"
-sleep 1'
+lab_settle'
 
 # demo_variant VARIANT RACE_NS SHOW [AUDIT OPTIONS]: SHOW=1 prints the report.
 demo_variant() {

@@ -73,7 +73,7 @@ run_variant() {
 		fi
 	fi
 	echo stop >"$LAB_DBG/generator"
-	sleep 1
+	lab_settle
 	lab_trace_stop
 
 	for ev in $EVENTS; do
@@ -145,9 +145,12 @@ lab_load c-v2 0 && lab_net_up
 echo "count=1000000 size=1400 rate=0" >"$LAB_DBG/generator"
 head -c 50000000 /dev/zero >/tmp/lab-big
 ip netns exec "$LAB_NS" timeout 30 nc -l -p 5002 >/dev/null &
-sleep 1
+wait_until 30 lab_listening 5002
 timeout 30 nc -w 5 "$LAB_IP1" 5002 </tmp/lab-big &
-sleep 3
+# Under traffic: frames of both kinds on their way when rmmod comes.
+rx0=$(lab_generator_field received)
+rx_grew() { [ "$(lab_generator_field received)" -gt $((rx0 + 100)) ]; }
+wait_until 30 rx_grew
 check "rmmod under generator and nc traffic" lab_unload
 wait
 rm -f /tmp/lab-big

@@ -57,6 +57,18 @@ wait_for() {
 	return 1
 }
 
+# wait_until SECONDS COMMAND...: runs COMMAND every 0.1 s until it
+# succeeds (0) or SECONDS pass (1).  Verdicts wait on their condition
+# this way, never after a fixed sleep: load changes the time only.
+wait_until() {
+	local end=$((SECONDS + $1))
+	shift
+	until "$@"; do
+		[ $SECONDS -lt $end ] || return 1
+		sleep 0.1
+	done
+}
+
 lab_variant_params() {
 	case $1 in
 	baseline) echo "counters=plain rx_deliver=queue" ;;
@@ -143,6 +155,11 @@ lab_net_down() {
 	return 0
 }
 
+# lab_listening PORT: a TCP listener on PORT in the peer namespace.
+lab_listening() {
+	ip netns exec "$LAB_NS" ss -ltnH "sport = :$1" 2>/dev/null | grep -q .
+}
+
 lab_ping() {
 	ip netns exec "$LAB_NS" ping -c 2 -W 5 -q "$LAB_IP0" >/dev/null
 }
@@ -155,7 +172,7 @@ lab_nc_transfer() {
 	head -c "$bytes" /dev/urandom >"$dir/tx"
 	ip netns exec "$LAB_NS" timeout "$tmo" nc -l -p 5001 >"$dir/rx" &
 	srv=$!
-	sleep 1
+	wait_until "$tmo" lab_listening 5001
 	timeout "$tmo" nc -N -w 5 "$LAB_IP1" 5001 <"$dir/tx"
 	rc=$?
 	wait "$srv"
@@ -177,6 +194,21 @@ lab_generate() {
 	done
 	return 1
 }
+
+# The chip has settled: every buffer confirmed and every pending count
+# back (the ground truth's intended values all 0), or, where a race wedged
+# it, no counter written for half a second.
+lab_quiet() {
+	local w
+	w=$(lab_total_writes)
+	awk '{ for (i = 2; i <= NF; i++) if ($i ~ /^intended=/ && $i != "intended=0") n++ }
+		END { exit n > 0 }' "$LAB_DBG/truth" && return 0
+	sleep 0.5
+	[ "$(lab_total_writes)" = "$w" ]
+}
+
+# lab_settle [SECONDS]: until lab_quiet (default deadline 30 s).
+lab_settle() { wait_until "${1:-30}" lab_quiet; }
 
 lab_generator_field() { # FIELD
 	sed -n "s/.* $1=\([0-9]*\).*/\1/p" "$LAB_DBG/generator"

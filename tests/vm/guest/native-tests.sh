@@ -42,7 +42,7 @@ lab_load patch-c 20000 && lab_net_up && lab_neigh_static || {
 }
 lab_truth >"$OUT/before"
 "$SRC/build/bes2600-top/bes2600-top" audit -o "$OUT/patch-c.json" -- \
-	bash -c ". $LAB_REPO/tests/vm/guest/lib.sh; lab_generate 1500 1000 0 30; sleep 1" \
+	bash -c ". $LAB_REPO/tests/vm/guest/lib.sh; lab_generate 1500 1000 0 30; lab_settle" \
 	>"$OUT/patch-c.txt" 2>"$OUT/patch-c.err"
 rc=$?
 lab_truth >"$OUT/after"

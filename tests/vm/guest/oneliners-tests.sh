@@ -15,31 +15,37 @@ t0=$SECONDS
 
 # start NAME COMMAND...: runs one bpftrace program in the background.
 PIDS=()
+OUTS=()
 start() {
 	local name=$1
 	shift
 	"$@" >"$OUT/$name.out" 2>&1 &
 	PIDS+=($!)
+	OUTS+=("$OUT/$name.out")
 }
 
 # Waits until every started program is attached: the scripts print their
 # "Tracing" header from BEGIN, which runs once every probe is attached;
-# the one-liners only print "Attaching", before they attach, so they get
-# a few more seconds.
+# the one-liners print only "Attaching N probes", before they attach, and
+# are attached once bpftool lists N attachments of that process.
+attachments() { # PID
+	echo $(($(bpftool perf show 2>/dev/null | grep -c "^pid $1 ") +
+		$(bpftool link show 2>/dev/null | grep -c "bpftrace($1)")))
+}
 wait_attached() {
-	local f n
+	local f n i want
 	for _ in $(seq 150); do
 		n=0
-		for f in "$OUT"/*.out; do
+		for i in "${!PIDS[@]}"; do
+			f=${OUTS[$i]}
 			case $f in
-			*/doc-*) grep -q '^Attaching' "$f" ;;
+			*/doc-*)
+				want=$(sed -n 's/^Attaching \([0-9]*\) probe.*/\1/p' "$f")
+				[ -n "$want" ] && [ "$(attachments "${PIDS[$i]}")" -ge "$want" ] ;;
 			*) grep -q '^Tracing ' "$f" ;;
 			esac && n=$((n + 1))
 		done
-		if [ "$n" -ge ${#PIDS[@]} ]; then
-			sleep 5
-			return 0
-		fi
+		[ "$n" -ge ${#PIDS[@]} ] && return 0
 		sleep 1
 	done
 	return 1
@@ -77,6 +83,7 @@ stop_all() {
 	done
 	wait "${PIDS[@]}"
 	PIDS=()
+	OUTS=()
 }
 
 # Keeps the programs' output beside the run's results (vm-run.sh -o).
@@ -124,7 +131,7 @@ load_while_attached() { # WHAT
 	fi
 	snapshot_truth
 	lab_generate 3000 1000 0 40 >/dev/null
-	sleep 1
+	lab_settle
 	stop_all
 }
 

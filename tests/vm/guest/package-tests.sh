@@ -48,7 +48,7 @@ in_root man -w bes2600-top >/dev/null 2>&1 || in_root test -f /usr/share/man/man
 if in_root modprobe bes2600_lab counters=plain rx_deliver=direct race_window_ns=2000; then
 	lab_net_up && lab_neigh_static
 	in_root /usr/sbin/bes2600-top audit -o /tmp/audit.json -- \
-		/bin/bash -c ". $LAB_REPO/tests/vm/guest/lib.sh; lab_generate 1000 1000 0 60; sleep 1" \
+		/bin/bash -c ". $LAB_REPO/tests/vm/guest/lib.sh; lab_generate 1000 1000 0 60; lab_settle" \
 		>"$OUT/audit.txt" 2>"$OUT/audit.err"
 	rc=$?
 	cp "$R/root/tmp/audit.json" "$OUT/audit.json" 2>/dev/null

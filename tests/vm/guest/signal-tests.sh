@@ -1,12 +1,14 @@
 #!/bin/bash
 # SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause
-# Signals under load: SIGINT, SIGTERM and SIGHUP, SIGNAL_RUNS times each
-# (default 20), to the full-screen dashboard in tmux, to the audit and to
-# state, each attached to the lab while frames flow.  Each run must end
-# (deadline 30 s), the pane's terminal must be back on the main screen
+# Signals under load: SIGINT, SIGTERM and SIGHUP, each SIGNAL_RUNS times
+# (default 20; 6 on arm64) to the full-screen dashboard in tmux, and
+# TOOL_RUNS times (default 4; 2 on arm64) to the audit and to state, each
+# attached to the lab while frames flow, or still starting.  Each run must
+# end (deadline 30 s), the pane's terminal must be back on the main screen
 # with its modes, nothing may stay attached, and the audit and state must
-# still write their reports.  The worst and median time from the signal to
-# the exit are printed per tool and signal: a figure, not a verdict.
+# still write their reports.  The median and worst time from the signal to
+# the exit are printed per tool and signal: figures, not verdicts (the
+# target is a second; the note of issue 33 has the measured ones).
 set -u
 dir=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=lib.sh
@@ -15,8 +17,11 @@ TOP=${TOP:-$LAB_TOP}
 OUT=${VM_OUTDIR:-/tmp}/signal
 mkdir -p "$OUT"
 export TMUX_TMPDIR=/tmp
-RUNS=${SIGNAL_RUNS:-20}
-lab_full || RUNS=${SIGNAL_RUNS:-5}
+if lab_full; then
+	RUNS=${SIGNAL_RUNS:-20} TOOL_RUNS=${TOOL_RUNS:-4}
+else
+	RUNS=${SIGNAL_RUNS:-6} TOOL_RUNS=${TOOL_RUNS:-2}
+fi
 SIGNALS="INT TERM HUP"
 
 no_bpf_left() {
@@ -119,7 +124,7 @@ tmux kill-server 2>/dev/null
 #    the three signals; even runs while starting, as the dashboard's.
 # tool_runs NAME READY_PATTERN COMMAND...: RUNS runs per signal.
 tool_runs() {
-	local name=$1 ready=$2 sig i pid t0 late started noreport kind
+	local name=$1 ready=$2 sig i pid t0 late started noreport kind RUNS=$TOOL_RUNS
 	shift 2
 	for sig in $SIGNALS; do
 		: >"$OUT/$name-$sig.ms"

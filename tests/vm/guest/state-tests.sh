@@ -146,7 +146,7 @@ lab_state() { # KIND MODE VARIANT LABEL [STATE OPTIONS...]
 	}
 	(cd "$LAB_REPO" && "$TOP" state -f bes2600_bh_handle_rx_skb "${LAB_BTF[@]}" \
 		"${watch[@]}" -F json -o "$OUT/$label.json" "$@" -- \
-		bash -c '. tests/vm/guest/lib.sh; lab_generate 3000 500 1000 60; sleep 1') \
+		bash -c '. tests/vm/guest/lib.sh; lab_generate 3000 500 1000 60; lab_settle') \
 		2>"$OUT/$label.err"
 	lab_unload
 	if [ -s "$OUT/$label.json" ]; then
