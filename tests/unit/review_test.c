@@ -123,6 +123,39 @@ static void test_root_cause_groups_findings(void **state)
 	synth_unlink(&s);
 }
 
+/*
+ * An instance with atomic writers only and a finding (an underflow): the
+ * root cause names the atomic writers, and no empty list of plain ones
+ * (the line once read "plain read-modify-writes from , atomic ones from").
+ */
+static void test_root_cause_atomic_only(void **state)
+{
+	struct synth_out o;
+	struct synth s;
+	struct json *j;
+	const char *line;
+	uint64_t ts = 1000 * US;
+
+	(void)state;
+	synth_open(&s, WINDOW);
+	synth_w(&s, ts += 100 * US, BH, HBU, 0, 1, true, SITE_ALLOC);
+	synth_w(&s, ts += 100 * US, BH, HBU, 1, 0, true, SITE_RELEASE);
+	synth_w(&s, ts += 100 * US, BH, HBU, 0, -1, true, SITE_RELEASE);
+	synth_close(&s);
+	j = synth_replay_json(&s, &o, NULL);
+	assert_int_equal(o.status, AUDIT_FINDINGS);
+	line = strstr(o.out, "ROOT CAUSE hw_bufs_used: ");
+	if (!line)
+		print_message("%s", o.out);
+	assert_non_null(line);
+	assert_null(strstr(o.out, "from ,"));
+	assert_null(strstr(o.out, "plain read-modify-writes from"));
+	assert_non_null(strstr(line, "atomic read-modify-writes from kthread:bes2600_bh (wsm_alloc_tx_buffer, wsm_release_tx_buffer); "));
+	json_free(j);
+	synth_out_free(&o);
+	synth_unlink(&s);
+}
+
 static char *slurp(const char *path)
 {
 	FILE *f = fopen(path, "r");
@@ -267,6 +300,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_root_cause_groups_findings),
+		cmocka_unit_test(test_root_cause_atomic_only),
 		cmocka_unit_test(test_delta_table),
 		cmocka_unit_test(test_compare_runs),
 	};

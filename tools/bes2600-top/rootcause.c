@@ -151,13 +151,18 @@ void root_cause_print(FILE *f, const struct analysis *a, struct symtab *syms,
 	fprintf(f, "%s: ", name);
 	for (i = 0; i < rc->nw; i++)
 		atomic_ctx += !rc->w[i].plain;
-	if (rc->nw) {
+	/* Each list is printed only when it names somebody. */
+	if (atomic_ctx < rc->nw) {
 		fprintf(f, "plain read-modify-writes from ");
 		print_writers(f, a, syms, rc, true);
 		if (atomic_ctx) {
 			fprintf(f, ", atomic ones from ");
 			print_writers(f, a, syms, rc, false);
 		}
+		fprintf(f, "; ");
+	} else if (atomic_ctx) {
+		fprintf(f, "atomic read-modify-writes from ");
+		print_writers(f, a, syms, rc, false);
 		fprintf(f, "; ");
 	}
 	if (!rc->lost_updates && !rc->drift)
