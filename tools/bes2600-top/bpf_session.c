@@ -6,6 +6,8 @@
  * otherwise, and only for the events the driver has.
  */
 #include <errno.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -123,8 +125,8 @@ static int handle_record(void *ctx, void *data, size_t size)
 	return 0;
 }
 
-struct bpf_session *bpf_session_open(const struct bpf_session_opts *o,
-				     struct bpf_session_error *err)
+static struct bpf_session *open_now(const struct bpf_session_opts *o,
+				    struct bpf_session_error *err)
 {
 	struct bpf_session *s;
 	int ret;
@@ -143,6 +145,9 @@ struct bpf_session *bpf_session_open(const struct bpf_session_opts *o,
 		return NULL;
 	}
 	s->opts = *o;
+	/* Both may point into a caller's frame that is gone by then. */
+	s->opts.events = NULL;
+	s->opts.cancel = NULL;
 	verbose_libbpf = o->verbose;
 	libbpf_set_print(libbpf_print);
 	if (o->events)
@@ -211,6 +216,87 @@ struct bpf_session *bpf_session_open(const struct bpf_session_opts *o,
 fail:
 	bpf_session_close(s);
 	return NULL;
+}
+
+/*
+ * A load in a thread of its own.  Who sets the state last frees the
+ * share: the caller once it took the result, the thread when the caller
+ * gave up first (it closes the session it made: nothing stays attached).
+ */
+enum { LOAD_RUNNING, LOAD_DONE, LOAD_ABANDONED };
+
+struct load_share {
+	struct bpf_session_opts o;
+	struct driver_events ev;
+	struct bpf_session_error err;
+	struct bpf_session *s;
+	int state;
+};
+
+static void *load_thread(void *arg)
+{
+	struct load_share *l = arg;
+	int running = LOAD_RUNNING;
+
+	l->s = open_now(&l->o, &l->err);
+	if (__atomic_compare_exchange_n(&l->state, &running, LOAD_DONE, false,
+					__ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+		return NULL;
+	bpf_session_close(l->s);
+	free(l);
+	return NULL;
+}
+
+struct bpf_session *bpf_session_open(const struct bpf_session_opts *o,
+				     struct bpf_session_error *err)
+{
+	struct timespec tick = { 0, 20 * 1000 * 1000 };
+	int running = LOAD_RUNNING;
+	struct bpf_session *s;
+	struct load_share *l;
+	sigset_t all, old;
+	pthread_t tid;
+	int ret;
+
+	if (!o->cancel)
+		return open_now(o, err);
+	l = calloc(1, sizeof(*l));
+	if (!l) {
+		seterr(err, "out of memory");
+		return NULL;
+	}
+	l->o = *o;
+	l->o.cancel = NULL;
+	if (o->events) {
+		l->ev = *o->events;
+		l->o.events = &l->ev;
+	}
+	/* The signals stay the caller's: the thread starts with them blocked. */
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	ret = pthread_create(&tid, NULL, load_thread, l);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (ret) {
+		free(l);
+		return open_now(o, err);
+	}
+	pthread_detach(tid);
+	while (__atomic_load_n(&l->state, __ATOMIC_ACQUIRE) == LOAD_RUNNING) {
+		if (*o->cancel &&
+		    __atomic_compare_exchange_n(&l->state, &running,
+						LOAD_ABANDONED, false,
+						__ATOMIC_ACQ_REL,
+						__ATOMIC_ACQUIRE)) {
+			seterr(err, "stopped by a signal while loading");
+			return NULL;
+		}
+		running = LOAD_RUNNING;
+		nanosleep(&tick, NULL);
+	}
+	s = l->s;
+	*err = l->err;
+	free(l);
+	return s;
 }
 
 void bpf_session_detach(struct bpf_session *s)

@@ -6,6 +6,7 @@
 #ifndef __BPF_SESSION_H
 #define __BPF_SESSION_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -31,6 +32,13 @@ struct bpf_session_opts {
 	/* Called for each record, in ring order (not time order). */
 	void (*on_event)(void *ctx, const struct bes2600_event *e);
 	void *ctx;
+	/*
+	 * Or NULL.  When set, the load (seconds under load: the kernel's BTF,
+	 * the verifier) runs in a thread of its own, and the open gives up,
+	 * NULL with "stopped by a signal", as soon as *cancel is set; the
+	 * thread closes what it made, or dies with the process.
+	 */
+	const volatile sig_atomic_t *cancel;
 };
 
 /* Why a session could not start, for the one-line reason and exit 2. */

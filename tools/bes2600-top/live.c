@@ -84,7 +84,13 @@ int live_audit_run(struct audit_run *run)
 		return -1;
 	}
 	so.events = &ev;
+	so.cancel = run->stop;
 	s = bpf_session_open(&so, &err);
+	if (!s && *run->stop) {
+		snprintf(run->reason, sizeof(run->reason),
+			 "stopped by a signal before the audit attached");
+		return -1;
+	}
 	if (!s) {
 		snprintf(run->reason, sizeof(run->reason), "%s", err.msg);
 		return -1;

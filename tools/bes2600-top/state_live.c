@@ -688,6 +688,12 @@ int state_live_run(struct state_run *r, const struct state_live_opts *o,
 	disarm(&L, 0);
 	if (o->watch)
 		drain_hits(&L);
+	/* Seconds under load (each one waits for the kernel): say so. */
+	if (L.nlinks > 8) {
+		fprintf(msg, "bes2600-top state: detaching %zu programs\n",
+			L.nlinks);
+		fflush(msg);
+	}
 	destroy_links(L.links, L.nlinks);
 	L.nlinks = 0;
 	ring_buffer__consume(L.rb);

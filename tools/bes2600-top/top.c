@@ -327,7 +327,10 @@ static int try_attach(struct top *t, char *why, size_t len)
 		return -1;
 	}
 	so.events = &ev;
+	so.cancel = &stop;
 	t->s = bpf_session_open(&so, &err);
+	if (!t->s && stop)
+		return 1;
 	if (!t->s) {
 		snprintf(why, len, "%s", err.msg);
 		return -1;

@@ -1,14 +1,15 @@
 #!/bin/bash
 # SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause
 # Signals under load: SIGINT, SIGTERM and SIGHUP, each SIGNAL_RUNS times
-# (default 20; 6 on arm64) to the full-screen dashboard in tmux, and
-# TOOL_RUNS times (default 4; 2 on arm64) to the audit and to state, each
-# attached to the lab while frames flow, or still starting.  Each run must
-# end (deadline 30 s), the pane's terminal must be back on the main screen
-# with its modes, nothing may stay attached, and the audit and state must
-# still write their reports.  The median and worst time from the signal to
-# the exit are printed per tool and signal: figures, not verdicts (the
-# target is a second; the note of issue 33 has the measured ones).
+# (default 20 on 6.1, 6 elsewhere) to the full-screen dashboard in tmux,
+# and TOOL_RUNS times (default 2) to the audit and to state (the core
+# subset has no dashboard part), each attached to the lab
+# while frames flow, or still starting.  Each run must end (deadline
+# 120 s), the pane's terminal must be back on the main screen with its
+# modes, nothing may stay attached, and the audit and state must still
+# write their reports.  The median and worst time from the signal to the
+# exit are printed per tool and signal: figures, not verdicts (the target
+# is a second; issue 33's note has the measured ones).
 set -u
 dir=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=lib.sh
@@ -17,11 +18,13 @@ TOP=${TOP:-$LAB_TOP}
 OUT=${VM_OUTDIR:-/tmp}/signal
 mkdir -p "$OUT"
 export TMUX_TMPDIR=/tmp
-if lab_full; then
-	RUNS=${SIGNAL_RUNS:-20} TOOL_RUNS=${TOOL_RUNS:-4}
-else
-	RUNS=${SIGNAL_RUNS:-6} TOOL_RUNS=${TOOL_RUNS:-2}
-fi
+# 20 on 6.1, the kernel of issue 33's failure; 6 on the others, where the
+# suite's boots share the two host cores with it.
+case $(uname -r) in
+6.1.*) RUNS=${SIGNAL_RUNS:-20} ;;
+*) RUNS=${SIGNAL_RUNS:-6} ;;
+esac
+TOOL_RUNS=${TOOL_RUNS:-2}
 SIGNALS="INT TERM HUP"
 
 no_bpf_left() {
@@ -53,6 +56,13 @@ summary() {
 			t, s, NR, v[int((NR + 1) / 2)], v[NR] }'
 }
 
+# start_offset RUN: when an even run signals a starting tool, in seconds
+# after it appeared: 0, 0.15, ... 1.05, in turn (a stimulus, not a wait).
+start_offset() {
+	local ms=$(($1 / 2 % 8 * 150))
+	printf "%d.%02d" $((ms / 1000)) $((ms % 1000 / 10))
+}
+
 # record TOOL SIG MS: one time, kept for the summary and the file.
 record() { echo "$3" >>"$OUT/$1-$2.ms"; }
 rm -f "$OUT"/*.ms
@@ -60,64 +70,70 @@ rm -f "$OUT"/*.ms
 lab_load c-v2 0 && lab_net_up && lab_neigh_static
 echo "count=1000000 size=1000 rate=400" >"$LAB_DBG/generator"
 
-# 1. The dashboard, full screen in a tmux pane's shell.
-tmux new-session -d -s sig -x 100 -y 40 bash
-tmux send-keys -t sig "stty -a > $OUT/stty-before.txt" Enter
-until_true 10 file_has "$OUT/stty-before.txt" icanon
-# Odd runs signal once the dashboard is attached; even runs while it is
-# still starting (reading symbols, loading and attaching its programs),
-# at 0, 150, ... 1050 ms after it appears: a session dropped at once.
-for sig in $SIGNALS; do
-	: >"$OUT/dash-$sig.ms"
-	: >"$OUT/dash-start-$sig.ms"
-	late=0 alt=0 modes=0 left=0 started=0
-	for i in $(seq "$RUNS"); do
-		tmux send-keys -t sig "clear; TERM=xterm $TOP" Enter
-		if ! until_true 30 pgrep -x bes2600-top >/dev/null; then
-			continue
-		fi
-		pid=$(pgrep -x bes2600-top | head -1)
-		t0=$(now_ms)
-		kind=dash
-		if [ $((i % 2)) = 0 ]; then
-			kind=dash-start
-			sleep "$(((i / 2 % 8) * 15 / 100)).$(((i / 2 % 8) * 15 % 100))"
-		elif until_true 60 pane_has "attached to"; then
-			record dash-attach "" $(($(now_ms) - t0))
-		else
-			pkill -9 -x bes2600-top
-			continue
-		fi
-		started=$((started + 1))
-		t0=$(now_ms)
-		kill -"$sig" "$pid"
-		if until_true 30 gone "$pid"; then
-			record "$kind" "$sig" $(($(now_ms) - t0))
-		else
-			late=$((late + 1))
-			pkill -9 -x bes2600-top
-		fi
-		until_true 5 pane_main_screen || alt=$((alt + 1))
-		rm -f "$OUT/stty-after.txt"
-		tmux send-keys -t sig "stty -a > $OUT/stty-after.txt" Enter
-		until_true 10 file_has "$OUT/stty-after.txt" icanon
-		grep -q " icanon" "$OUT/stty-after.txt" && grep -q " echo " "$OUT/stty-after.txt" ||
-			modes=$((modes + 1))
-		no_bpf_left || left=$((left + 1))
+# 1. The dashboard, full screen in a tmux pane's shell: in the full
+#    subset, as top-tests.sh's screens (arm64's core subset runs batch
+#    mode only).
+dashboard_runs() {
+	local sig i pid t0 kind late alt modes left started
+	tmux new-session -d -s sig -x 100 -y 40 bash
+	tmux send-keys -t sig "stty -a > $OUT/stty-before.txt" Enter
+	until_true 10 file_has "$OUT/stty-before.txt" icanon
+	# Odd runs signal once the dashboard is attached; even runs while it is
+	# still starting (reading symbols, loading and attaching its programs),
+	# at 0, 150, ... 1050 ms after it appears: a session dropped at once.
+	for sig in $SIGNALS; do
+		: >"$OUT/dash-$sig.ms"
+		: >"$OUT/dash-start-$sig.ms"
+		late=0 alt=0 modes=0 left=0 started=0
+		for i in $(seq "$RUNS"); do
+			tmux send-keys -t sig "clear; TERM=xterm $TOP" Enter
+			if ! until_true 30 pgrep -x bes2600-top >/dev/null; then
+				continue
+			fi
+			pid=$(pgrep -x bes2600-top | head -1)
+			t0=$(now_ms)
+			kind=dash
+			if [ $((i % 2)) = 0 ]; then
+				kind=dash-start
+				sleep "$(start_offset "$i")"
+			elif until_true 240 pane_has "attached to"; then
+				record dash-attach "" $(($(now_ms) - t0))
+			else
+				pkill -9 -x bes2600-top
+				continue
+			fi
+			started=$((started + 1))
+			t0=$(now_ms)
+			kill -"$sig" "$pid"
+			if until_true 120 gone "$pid"; then
+				record "$kind" "$sig" $(($(now_ms) - t0))
+			else
+				late=$((late + 1))
+				pkill -9 -x bes2600-top
+			fi
+			until_true 5 pane_main_screen || alt=$((alt + 1))
+			rm -f "$OUT/stty-after.txt"
+			tmux send-keys -t sig "stty -a > $OUT/stty-after.txt" Enter
+			until_true 10 file_has "$OUT/stty-after.txt" icanon
+			grep -q " icanon" "$OUT/stty-after.txt" && grep -q " echo " "$OUT/stty-after.txt" ||
+				modes=$((modes + 1))
+			no_bpf_left || left=$((left + 1))
+		done
+		summary "dashboard (attached)" "$sig" "$OUT/dash-$sig.ms"
+		summary "dashboard (starting)" "$sig" "$OUT/dash-start-$sig.ms"
+		[ "$started" = "$RUNS" ] && [ "$late" = 0 ] &&
+			ok "dashboard, SIG$sig x $RUNS under load: every run ended" ||
+			not_ok "dashboard, SIG$sig x $RUNS under load: every run ended" "$started signalled, $late still running after 120 s"
+		[ "$alt" = 0 ] && [ "$modes" = 0 ] &&
+			ok "dashboard, SIG$sig: 0 terminals left on the alternate screen or without icanon/echo" ||
+			not_ok "dashboard, SIG$sig: terminals restored" "$alt on the alternate screen, $modes without icanon/echo"
+		[ "$left" = 0 ] && ok "dashboard, SIG$sig: no BPF program left attached" ||
+			not_ok "dashboard, SIG$sig: no BPF program left attached" "$left runs left one"
 	done
-	summary "dashboard (attached)" "$sig" "$OUT/dash-$sig.ms"
-	summary "dashboard (starting)" "$sig" "$OUT/dash-start-$sig.ms"
-	[ "$started" = "$RUNS" ] && [ "$late" = 0 ] &&
-		ok "dashboard, SIG$sig x $RUNS under load: every run ended" ||
-		not_ok "dashboard, SIG$sig x $RUNS under load: every run ended" "$started signalled, $late still running after 30 s"
-	[ "$alt" = 0 ] && [ "$modes" = 0 ] &&
-		ok "dashboard, SIG$sig: 0 terminals left on the alternate screen or without icanon/echo" ||
-		not_ok "dashboard, SIG$sig: terminals restored" "$alt on the alternate screen, $modes without icanon/echo"
-	[ "$left" = 0 ] && ok "dashboard, SIG$sig: no BPF program left attached" ||
-		not_ok "dashboard, SIG$sig: no BPF program left attached" "$left runs left one"
-done
-summary "dashboard start-up to attached" "" "$OUT/dash-attach-.ms" | sed 's/ SIG: / /'
-tmux kill-server 2>/dev/null
+	summary "dashboard start-up to attached" "" "$OUT/dash-attach-.ms" | sed 's/ SIG: / /'
+	tmux kill-server 2>/dev/null
+}
+lab_full && dashboard_runs
 
 # 2. The audit and state, in the background as a script runs them: odd
 #    runs signal once attached, and the report must be written on each of
@@ -140,8 +156,8 @@ tool_runs() {
 			kind=$name
 			if [ $((i % 2)) = 0 ]; then
 				kind=$name-start
-				sleep "$(((i / 2 % 8) * 15 / 100)).$(((i / 2 % 8) * 15 % 100))"
-			elif until_true 60 file_has "$OUT/$name.err" "$ready"; then
+				sleep "$(start_offset "$i")"
+			elif until_true 240 file_has "$OUT/$name.err" "$ready"; then
 				record "$name-attach" "" $(($(now_ms) - t0))
 			else
 				kill -9 "$pid"
@@ -151,7 +167,7 @@ tool_runs() {
 			started=$((started + 1))
 			t0=$(now_ms)
 			kill -"$sig" "$pid"
-			if until_true 30 gone "$pid"; then
+			if until_true 120 gone "$pid"; then
 				record "$kind" "$sig" $(($(now_ms) - t0))
 			else
 				late=$((late + 1))
@@ -165,7 +181,7 @@ tool_runs() {
 		[ "$started" = "$RUNS" ] && [ "$late" = 0 ] && [ "$noreport" = 0 ] &&
 			ok "$name, SIG$sig x $RUNS under load: every run ended, each attached one wrote its report" ||
 			not_ok "$name, SIG$sig x $RUNS under load: every run ended, each attached one wrote its report" \
-				"$started signalled, $late still running after 30 s, $noreport without a report: $(tail -c 200 "$OUT/$name.err")"
+				"$started signalled, $late still running after 120 s, $noreport without a report: $(tail -c 200 "$OUT/$name.err")"
 	done
 	summary "$name start-up to attached" "" "$OUT/$name-attach-.ms" | sed 's/ SIG: / /'
 	no_bpf_left && ok "$name: no BPF program left attached" ||
