@@ -16,6 +16,10 @@ for t in "${UNIT_DIR:-$REPO/build/unit}"/*_test; do
 	# plan line, means the binary did not finish.
 	if ! grep -q '^1\.\.[0-9]' "/tmp/unit.$$.out" || [ "$rc" -gt 100 ]; then
 		echo "not ok - $name: did not finish (exit $rc)"
+	elif [ "$rc" -gt "$(grep -c '^not ok [0-9]* - ' "/tmp/unit.$$.out")" ]; then
+		# A test's own output without a newline glues its "not ok"
+		# to the end of a line: the exit status still counts it.
+		echo "not ok - $name: $rc failed, not all of them on a TAP line of their own"
 	fi
 	rm -f "/tmp/unit.$$.out"
 done

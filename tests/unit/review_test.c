@@ -146,7 +146,7 @@ static void test_root_cause_atomic_only(void **state)
 	assert_int_equal(o.status, AUDIT_FINDINGS);
 	line = strstr(o.out, "ROOT CAUSE hw_bufs_used: ");
 	if (!line)
-		print_message("%s", o.out);
+		print_message("%s\n", o.out);
 	assert_non_null(line);
 	assert_null(strstr(o.out, "from ,"));
 	assert_null(strstr(o.out, "plain read-modify-writes from"));

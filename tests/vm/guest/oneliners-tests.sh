@@ -16,32 +16,39 @@ t0=$SECONDS
 # start NAME COMMAND...: runs one bpftrace program in the background.
 PIDS=()
 OUTS=()
+CMDS=()
 start() {
 	local name=$1
 	shift
 	"$@" >"$OUT/$name.out" 2>&1 &
 	PIDS+=($!)
 	OUTS+=("$OUT/$name.out")
+	CMDS+=("$*")
 }
 
 # Waits until every started program is attached: the scripts print their
 # "Tracing" header from BEGIN, which runs once every probe is attached;
 # the one-liners print only "Attaching N probes", before they attach, and
-# are attached once bpftool lists N attachments of that process.
-attachments() { # PID
-	echo $(($(bpftool perf show 2>/dev/null | grep -c "^pid $1 ") +
-		$(bpftool link show 2>/dev/null | grep -c "bpftrace($1)")))
+# are attached once bpftool lists their trace points for that process:
+# N less BEGIN, END and interval or profile probes, which it does not list.
+attachments() { # PID: from $PERF, bpftool perf show's lines
+	grep -c "^pid $1 " <<<"$PERF"
+}
+unlisted() { # PROGRAM TEXT
+	grep -oE '\<(BEGIN|END)\>|\<(interval|profile):' <<<"$1" | wc -l
 }
 wait_attached() {
-	local f n i want
-	for _ in $(seq 150); do
+	local f n i want end=$((SECONDS + 150))
+	while [ $SECONDS -lt $end ]; do
 		n=0
+		PERF=$(bpftool perf show 2>/dev/null)
 		for i in "${!PIDS[@]}"; do
 			f=${OUTS[$i]}
 			case $f in
 			*/doc-*)
 				want=$(sed -n 's/^Attaching \([0-9]*\) probe.*/\1/p' "$f")
-				[ -n "$want" ] && [ "$(attachments "${PIDS[$i]}")" -ge "$want" ] ;;
+				[ -n "$want" ] && want=$((want - $(unlisted "${CMDS[$i]}"))) &&
+					[ "$(attachments "${PIDS[$i]}")" -ge "$want" ] ;;
 			*) grep -q '^Tracing ' "$f" ;;
 			esac && n=$((n + 1))
 		done
@@ -84,6 +91,7 @@ stop_all() {
 	wait "${PIDS[@]}"
 	PIDS=()
 	OUTS=()
+	CMDS=()
 }
 
 # Keeps the programs' output beside the run's results (vm-run.sh -o).
