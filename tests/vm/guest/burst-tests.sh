@@ -27,8 +27,8 @@ burst() { # VARIANT RACE_NS
 	dpid=$!
 	"$TOP" audit -v -o "$OUT/$v.json" >"$OUT/$v.txt" 2>"$OUT/$v.err" &
 	pid=$!
-	wait_for 60 "attached to" "$OUT/$v.err" || true
-	wait_for 60 "attached to" "$OUT/$v-dash.err" || true
+	wait_for 240 "attached to" "$OUT/$v.err" || true
+	wait_for 240 "attached to" "$OUT/$v-dash.err" || true
 	lab_truth >"$OUT/$v.before"
 	kill -STOP "$pid"
 	lab_generate "$FRAMES" 1000 0 600 || not_ok "$v burst: generator finished"

@@ -38,7 +38,7 @@ unlisted() { # PROGRAM TEXT
 	grep -oE '\<(BEGIN|END)\>|\<(interval|profile):' <<<"$1" | wc -l
 }
 wait_attached() {
-	local f n i want end=$((SECONDS + 150))
+	local f n i want end=$((SECONDS + 600))
 	while [ $SECONDS -lt $end ]; do
 		n=0
 		PERF=$(bpftool perf show 2>/dev/null)

@@ -98,7 +98,7 @@ fi
 "$TOP" state "${SF[@]}" "${BTF[@]}" --others 'sf_write_plain,sf_write_a*' -d 4 \
 	>"$OUT/sf.txt" 2>"$OUT/sf-txt.err" &
 pid=$!
-wait_for 30 "attached" "$OUT/sf-txt.err" && sh -c "echo 10 > $SF_RUN"
+wait_for 240 "attached" "$OUT/sf-txt.err" && sh -c "echo 10 > $SF_RUN"
 wait "$pid"
 rc=$?
 if [ "$rc" = 0 ] && grep -q '^plain_count  (int, offset 0, 4 bytes)$' "$OUT/sf.txt" &&
@@ -184,7 +184,7 @@ lab_counts() { # VARIANT LABEL
 	"$TOP" state -f bes2600_bh_handle_rx_skb "${LAB_BTF[@]}" --watch-fields "$PINNED" \
 		-F json -o "$OUT/$label.json" 2>"$OUT/$label.err" &
 	spid=$!
-	wait_for 60 "attached" "$OUT/$label.err" || true
+	wait_for 240 "attached" "$OUT/$label.err" || true
 	# A measured call that writes no counter: the tool learns the
 	# instance from it (lab_generator_stop) and arms the watchpoints.
 	echo stop >"$LAB_DBG/generator"
@@ -194,7 +194,7 @@ lab_counts() { # VARIANT LABEL
 	"$TOP" audit -v -o "$OUT/$label-audit.json" >"$OUT/$label-audit.txt" \
 		2>"$OUT/$label-audit.err" &
 	apid=$!
-	wait_for 60 "attached to" "$OUT/$label-audit.err" || true
+	wait_for 240 "attached to" "$OUT/$label-audit.err" || true
 	lab_truth >"$OUT/$label.before"
 	lab_generate 2000 500 0 60
 	lab_idle || not_ok "$label: the lab idle after the stress"

@@ -64,7 +64,7 @@ lab_load c-v2 0
 "$TOP" -b -n 8 --jsonl -d 1 >"$OUT/batch.jsonl" 2>"$OUT/batch.err" &
 pid=$!
 # The check below says it if the attach never came.
-wait_for 60 "attached to" "$OUT/batch.err" || true
+wait_for 240 "attached to" "$OUT/batch.err" || true
 w0=$(lab_truth_field 'hw_bufs_used[0]' atomic_writes)
 lab_generate 800 1000 400 30
 # The last confirms release their buffers after the frames arrive.
@@ -98,7 +98,7 @@ lab_load c-v2 0
 "$TOP" -b -n 6 --jsonl -d 1 >"$OUT/batch-rx.jsonl" 2>"$OUT/batch-rx.err" &
 pid=$!
 # The check below says it if the attach never came.
-wait_for 60 "attached to" "$OUT/batch-rx.err" || true
+wait_for 240 "attached to" "$OUT/batch-rx.err" || true
 r0=$(lab_stat rx_work_runs)
 p0=$(lab_stat sdio_rx_packets)
 lab_generate 800 1000 400 30
@@ -223,7 +223,7 @@ done
 #    attached.  Each signal, 20 times, is signal-tests.sh's.
 lab_load c-v2 0
 tmux new-session -d -s top -x 110 -y 32 "TERM=xterm $TOP"
-screen_has hup1 "attached" 60
+screen_has hup1 "attached" 240
 tmux kill-server
 wait_until 20 gone
 check "tmux killed: no bes2600-top left, no BPF program attached" \
@@ -235,7 +235,7 @@ tmux new-session -d -s top -x 110 -y 32 "TERM=xterm $TOP"
 screen_has wait "waiting for the bes2600 driver" 20 && ok "started before the driver: says it is waiting" ||
 	not_ok "started before the driver: says it is waiting"
 lab_load c-v2 0
-screen_has attach "attached (the module is busy" 20 && ok "attaches when the module appears" ||
+screen_has attach "attached (the module is busy" 240 && ok "attaches when the module appears" ||
 	not_ok "attaches when the module appears"
 # The writers by name: the symbols are those of this load of the module,
 # not of the table read when it was absent (cleanup_module+0x... then).
@@ -256,7 +256,7 @@ tmux send-keys -t top d
 screen_has detach "detached" 10
 check "key d: detached, rmmod succeeds" rmmod bes2600_lab
 lab_load c-v2 0
-screen_has reattach "attached (the module is busy" 20 && ok "re-attaches on the next load" ||
+screen_has reattach "attached (the module is busy" 240 && ok "re-attaches on the next load" ||
 	not_ok "re-attaches on the next load"
 names_ok names-reload && ok "re-attached: writers named from the new load's symbols" ||
 	not_ok "re-attached: writers named from the new load's symbols" "$(grep -m2 'cleanup_module\|_tx_buffer' "$OUT/screen-names-reload.txt")"
@@ -265,7 +265,7 @@ wait_until 20 gone
 # SIGUSR2 does what d does, in batch mode too.
 "$TOP" -b -d 1 >"$OUT/usr2.out" 2>"$OUT/usr2.err" &
 pid=$!
-wait_for 20 "attached" "$OUT/usr2.err"
+wait_for 240 "attached" "$OUT/usr2.err"
 kill -USR2 $pid
 wait_for 10 "detached" "$OUT/usr2.err"
 check "SIGUSR2: detached, rmmod succeeds" lab_unload
