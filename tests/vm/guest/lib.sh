@@ -57,15 +57,16 @@ wait_for() {
 	return 1
 }
 
-# wait_until SECONDS COMMAND...: runs COMMAND every 0.1 s until it
-# succeeds (0) or SECONDS pass (1).  Verdicts wait on their condition
-# this way, never after a fixed sleep: load changes the time only.
+# wait_until SECONDS COMMAND...: runs COMMAND every WAIT_POLL seconds
+# (default 0.1) until it succeeds (0) or SECONDS pass (1).  Verdicts wait
+# on their condition this way, never after a fixed sleep: load changes
+# the time only.
 wait_until() {
 	local end=$((SECONDS + $1))
 	shift
 	until "$@"; do
 		[ $SECONDS -lt $end ] || return 1
-		sleep 0.1
+		sleep "${WAIT_POLL:-0.1}"
 	done
 }
 

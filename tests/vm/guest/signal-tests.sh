@@ -33,16 +33,8 @@ no_bpf_left() {
 
 now_ms() { echo $(($(date +%s%N) / 1000000)); }
 
-# until_true SECONDS COMMAND...: runs COMMAND every 20 ms until it
-# succeeds (0) or SECONDS pass (1).
-until_true() {
-	local end=$((SECONDS + $1))
-	shift
-	until "$@"; do
-		[ $SECONDS -lt $end ] || return 1
-		sleep 0.02
-	done
-}
+# lib.sh's wait_until, every 20 ms: the exit times are the figures.
+until_true() { WAIT_POLL=0.02 wait_until "$@"; }
 
 gone() { ! kill -0 "$1" 2>/dev/null; }
 pane_main_screen() { [ "$(tmux display -p -t sig '#{alternate_on}')" = 0 ]; }
@@ -65,6 +57,20 @@ start_offset() {
 
 # record TOOL SIG MS: one time, kept for the summary and the file.
 record() { echo "$3" >>"$OUT/$1-$2.ms"; }
+
+# signal_timed SIG PID KIND: sends SIG, records the time to the exit
+# under KIND; 1 (and SIGKILL) when PID is still there after 120 s.
+signal_timed() {
+	local t0
+	t0=$(now_ms)
+	kill -"$1" "$2"
+	if until_true 120 gone "$2"; then
+		record "$3" "$1" $(($(now_ms) - t0))
+		return 0
+	fi
+	kill -9 "$2"
+	return 1
+}
 rm -f "$OUT"/*.ms
 
 lab_load c-v2 0 && lab_net_up && lab_neigh_static
@@ -103,14 +109,7 @@ dashboard_runs() {
 				continue
 			fi
 			started=$((started + 1))
-			t0=$(now_ms)
-			kill -"$sig" "$pid"
-			if until_true 120 gone "$pid"; then
-				record "$kind" "$sig" $(($(now_ms) - t0))
-			else
-				late=$((late + 1))
-				pkill -9 -x bes2600-top
-			fi
+			signal_timed "$sig" "$pid" "$kind" || late=$((late + 1))
 			until_true 5 pane_main_screen || alt=$((alt + 1))
 			rm -f "$OUT/stty-after.txt"
 			tmux send-keys -t sig "stty -a > $OUT/stty-after.txt" Enter
@@ -165,14 +164,7 @@ tool_runs() {
 				continue
 			fi
 			started=$((started + 1))
-			t0=$(now_ms)
-			kill -"$sig" "$pid"
-			if until_true 120 gone "$pid"; then
-				record "$kind" "$sig" $(($(now_ms) - t0))
-			else
-				late=$((late + 1))
-				kill -9 "$pid"
-			fi
+			signal_timed "$sig" "$pid" "$kind" || late=$((late + 1))
 			wait "$pid" 2>/dev/null
 			[ "$kind" = "$name" ] && [ ! -s "$OUT/$name.json" ] && noreport=$((noreport + 1))
 		done
