@@ -35,7 +35,10 @@
  * Each kprobe's release waits for an RCU grace period (about 70 ms under
  * TCG), one after the other when closed in turn: 70 links took 5 s to
  * let go after Ctrl-C.  Closed from several threads at once, the waits
- * overlap.
+ * overlap.  The entry programs go first, all of them, then the return
+ * programs: a call in flight still has its return seen, and none is left
+ * half-measured (a return detached before its entry leaves the entry in
+ * flight, and the function's next call would count as nested).
  */
 #define DESTROY_THREADS 16
 
@@ -54,7 +57,7 @@ static void *destroy_some(void *arg)
 	return NULL;
 }
 
-static void destroy_links(struct bpf_link **links, size_t n)
+static void destroy_parallel(struct bpf_link **links, size_t n)
 {
 	struct destroy_share d[DESTROY_THREADS];
 	pthread_t tid[DESTROY_THREADS];
@@ -72,8 +75,24 @@ static void destroy_links(struct bpf_link **links, size_t n)
 		else
 			destroy_some(&d[k]);
 	}
-	for (k = 0; k < n; k++)
+}
+
+/* links[] holds pairs, entry then return (attach_kprobe, attach_fentry). */
+static void destroy_links(struct bpf_link **links, size_t n)
+{
+	struct bpf_link *entry[BES2600_STATE_MAX_FUNCS];
+	struct bpf_link *ret[BES2600_STATE_MAX_FUNCS];
+	size_t k, ne = 0, nr = 0;
+
+	for (k = 0; k < n; k++) {
+		if (k % 2)
+			ret[nr++] = links[k];
+		else
+			entry[ne++] = links[k];
 		links[k] = NULL;
+	}
+	destroy_parallel(entry, ne);
+	destroy_parallel(ret, nr);
 }
 
 struct watch_slot {
