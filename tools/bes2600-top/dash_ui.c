@@ -117,7 +117,6 @@ void ui_read_filter(struct ui_view *v, const volatile sig_atomic_t *stop)
 		if (c == '\n' || c == '\r' || c == KEY_ENTER)
 			break;
 		if (c == 27) {		/* Escape: the filter stays as it was */
-			n = 0;
 			snprintf(buf, sizeof(buf), "%s", v->filter);
 			break;
 		}

@@ -47,7 +47,7 @@ int ui_start(void);
 void ui_end(void);
 /* Waits up to timeout_ms for a key. */
 enum ui_key ui_key(int timeout_ms);
-/* Reads a filter string on the bottom line (blocking). */
+/* Reads a filter string on the bottom line, until Enter, Escape or *stop. */
 void ui_read_filter(struct ui_view *v, const volatile sig_atomic_t *stop);
 void ui_draw(const struct dash *d, const struct analysis *a,
 	     struct symtab *syms, const struct ui_view *v);

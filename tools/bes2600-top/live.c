@@ -70,7 +70,7 @@ int live_audit_run(struct audit_run *run)
 	struct bpf_session_error err = { 0 };
 	struct drv_paths paths = { .cancel = run->stop };
 	struct driver_events ev;
-	struct bpf_session *s;
+	struct bpf_session *s = NULL;
 	int ret = 0;
 
 	/* Start-up takes seconds under load: a signal need not wait for it. */
@@ -78,14 +78,11 @@ int live_audit_run(struct audit_run *run)
 	    driver_events_probe(&ev, run->opts->driver, &paths, run->reason,
 				sizeof(run->reason)) && !*run->stop)
 		return -1;
-	if (*run->stop) {
-		snprintf(run->reason, sizeof(run->reason),
-			 "stopped by a signal before the audit attached");
-		return -1;
+	if (!*run->stop) {
+		so.events = &ev;
+		so.cancel = run->stop;
+		s = bpf_session_open(&so, &err);
 	}
-	so.events = &ev;
-	so.cancel = run->stop;
-	s = bpf_session_open(&so, &err);
 	if (!s && *run->stop) {
 		snprintf(run->reason, sizeof(run->reason),
 			 "stopped by a signal before the audit attached");

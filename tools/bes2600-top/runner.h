@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /*
- * The command an audit runs (-- COMMAND [ARGS...]) and the SIGINT/SIGTERM
- * flag that ends an audit early.  The command inherits the terminal and
+ * The command an audit runs (-- COMMAND [ARGS...]) and the stop flag that
+ * SIGINT, SIGTERM and SIGHUP set for the audit, state and the dashboard.  The command inherits the terminal and
  * the process group, so Ctrl-C reaches it as well as the tool.
  */
 #ifndef __BES2600_RUNNER_H
@@ -12,10 +12,13 @@
 #include <stddef.h>
 #include <sys/types.h>
 
-/* Set by SIGINT or SIGTERM once runner_signals() installed the handler. */
+/* Set by SIGINT, SIGTERM or SIGHUP once runner_signals() installed it. */
 extern volatile sig_atomic_t runner_stop;
 
-/* Installs the handler, without SA_RESTART so a wait returns EINTR. */
+/*
+ * Installs the handler, with SA_RESTART: reads are not cut short, and
+ * poll, epoll_wait and sleeps still return early (signal(7)).
+ */
 int runner_signals(void);
 
 struct runner {

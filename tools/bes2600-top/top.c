@@ -25,18 +25,14 @@
 #include "dash_ui.h"
 #include "driver_events.h"
 #include "flight.h"
+#include "runner.h"
 #include "symbols.h"
 #include "top.h"
 
 #define PROG "bes2600-top"
 
-static volatile sig_atomic_t stop, want_dump, want_detach;
-
-static void on_stop(int sig)
-{
-	(void)sig;
-	stop = 1;
-}
+/* The stop flag is runner_stop (runner.h), set as the audit's and state's. */
+static volatile sig_atomic_t want_dump, want_detach;
 
 static void on_usr1(int sig)
 {
@@ -290,7 +286,7 @@ static void reload_symbols(struct top *t)
 
 	t->mods_stamp = symtab_modules_stamp();
 	if (fresh)
-		symtab_set_cancel(fresh, &stop);
+		symtab_set_cancel(fresh, &runner_stop);
 	if (fresh && symtab_load_kallsyms(fresh, "/proc/kallsyms") >= 0) {
 		symtab_free(t->syms);
 		t->syms = fresh;
@@ -307,29 +303,29 @@ static int try_attach(struct top *t, char *why, size_t len)
 		.driver = t->o.driver, .on_event = on_event, .ctx = t,
 	};
 	struct bpf_session_error err = { 0 };
-	struct drv_paths paths = { .cancel = &stop };
+	struct drv_paths paths = { .cancel = &runner_stop };
 	struct driver_events ev;
 	int r;
 
 	/* Waits while no module has the events; refuses what it cannot use. */
 	r = driver_events_probe(&ev, t->o.driver, &paths, why, len);
 	/* Start-up takes seconds under load: a signal need not wait for it. */
-	if (stop)
+	if (runner_stop)
 		return 1;
 	if (r)
 		return r;
 	snprintf(t->driver, sizeof(t->driver), "%s", ev.driver);
 	reload_symbols(t);
-	if (stop)
+	if (runner_stop)
 		return 1;
 	if (reset_model(t)) {
 		snprintf(why, len, "out of memory");
 		return -1;
 	}
 	so.events = &ev;
-	so.cancel = &stop;
+	so.cancel = &runner_stop;
 	t->s = bpf_session_open(&so, &err);
-	if (!t->s && stop)
+	if (!t->s && runner_stop)
 		return 1;
 	if (!t->s) {
 		snprintf(why, len, "%s", err.msg);
@@ -413,7 +409,7 @@ static int run(struct top *t)
 	int r;
 
 	next = start + t->o.interval_s * 1e9;
-	while (!stop) {
+	while (!runner_stop) {
 		now = now_ns();
 		/* Scanning /proc/kallsyms costs: once a second at most. */
 		if (state != ATTACHED && now >= next_probe) {
@@ -476,7 +472,7 @@ static int run(struct top *t)
 			}
 			switch (k) {
 			case UI_KEY_QUIT:
-				stop = 1;
+				runner_stop = 1;
 				break;
 			case UI_KEY_PAUSE:
 				t->v.paused = !t->v.paused;
@@ -484,7 +480,7 @@ static int run(struct top *t)
 				break;
 			case UI_KEY_RESET:
 				if (state == ATTACHED && reset_model(t))
-					stop = 1;
+					runner_stop = 1;
 				break;
 			case UI_KEY_HELP:
 				t->v.help = !t->v.help;
@@ -496,7 +492,7 @@ static int run(struct top *t)
 				t->v.sort = (t->v.sort + UI_SORT_NR - 1) % UI_SORT_NR;
 				break;
 			case UI_KEY_FILTER:
-				ui_read_filter(&t->v, &stop);
+				ui_read_filter(&t->v, &runner_stop);
 				break;
 			case UI_KEY_FOCUS:
 				t->v.focus = !t->v.focus;
@@ -513,7 +509,7 @@ static int run(struct top *t)
 				break;
 			}
 			/* Keys answer at once, not at the next interval. */
-			if (k != UI_KEY_NONE && !stop)
+			if (k != UI_KEY_NONE && !runner_stop)
 				ui_draw(t->v.paused ? &t->frozen : &t->d,
 					state == ATTACHED ? t->an : NULL,
 					t->syms, &t->v);
@@ -619,16 +615,13 @@ int top_main(int argc, char **argv)
 		snprintf(t->kernel, sizeof(t->kernel), "%.63s", u.release);
 	t->v.kernel = t->kernel;
 
-	/*
-	 * SA_RESTART: a signal must not cut a read of /proc/kallsyms short
-	 * (a table silently missing symbols); poll, epoll_wait and sleeps
-	 * still return early, as signal(7) says.
-	 */
+	if (runner_signals()) {
+		fprintf(stderr, "%s: cannot handle signals: %s\n", PROG,
+			strerror(errno));
+		goto out;
+	}
+	/* As runner_signals(): no read is cut short by a request. */
 	sa.sa_flags = SA_RESTART;
-	sa.sa_handler = on_stop;
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
 	sa.sa_handler = on_usr1;
 	sigaction(SIGUSR1, &sa, NULL);
 	sa.sa_handler = on_usr2;
