@@ -47,16 +47,6 @@ tap_results() {
 	done
 }
 
-# wait_for SECONDS PATTERN FILE: until FILE matches.
-wait_for() {
-	local end=$((SECONDS + $1))
-	while [ $SECONDS -lt $end ]; do
-		grep -q -- "$2" "$3" 2>/dev/null && return 0
-		sleep 0.5
-	done
-	return 1
-}
-
 # wait_until SECONDS COMMAND...: runs COMMAND every WAIT_POLL seconds
 # (default 0.1) until it succeeds (0) or SECONDS pass (1).  Verdicts wait
 # on their condition this way, never after a fixed sleep: load changes
@@ -68,6 +58,19 @@ wait_until() {
 		[ $SECONDS -lt $end ] || return 1
 		sleep "${WAIT_POLL:-0.1}"
 	done
+}
+
+# file_has FILE PATTERN: FILE exists and matches.
+file_has() { grep -q -- "$2" "$1" 2>/dev/null; }
+
+# wait_for SECONDS PATTERN FILE: until FILE matches (polled every 0.5 s).
+wait_for() { WAIT_POLL=${WAIT_POLL:-0.5} wait_until "$1" file_has "$3" "$2"; }
+
+# lab_no_bpf_left: none of bes2600-top's programs (the audit's, the
+# dashboard's, state's) is loaded.
+lab_no_bpf_left() {
+	! bpftool prog show 2>/dev/null |
+		grep -qE 'name (btf|raw)_(hw_bufs|wsm_tx|sdio_rx|pending)|name (st|state)_'
 }
 
 lab_variant_params() {
@@ -196,14 +199,19 @@ lab_generate() {
 	return 1
 }
 
-# The chip has settled: every buffer confirmed and every pending count
-# back (the ground truth's intended values all 0), or, where a race wedged
-# it, no counter written for half a second.
+# Every buffer confirmed, every pending count back: the ground truth's
+# intended values are all 0 once the chip has answered every frame.
+lab_confirmed() {
+	awk '{ for (i = 2; i <= NF; i++) if ($i ~ /^intended=/ && $i != "intended=0") n++ }
+		END { exit n > 0 }' "$LAB_DBG/truth"
+}
+
+# The chip has settled: lab_confirmed, or, where a race wedged it, no
+# counter written for half a second.
 lab_quiet() {
 	local w
+	lab_confirmed && return 0
 	w=$(lab_total_writes)
-	awk '{ for (i = 2; i <= NF; i++) if ($i ~ /^intended=/ && $i != "intended=0") n++ }
-		END { exit n > 0 }' "$LAB_DBG/truth" && return 0
 	sleep 0.5
 	[ "$(lab_total_writes)" = "$w" ]
 }

@@ -27,10 +27,6 @@ esac
 TOOL_RUNS=${TOOL_RUNS:-2}
 SIGNALS="INT TERM HUP"
 
-no_bpf_left() {
-	! bpftool prog show 2>/dev/null | grep -qE 'name (btf|raw)_(hw_bufs|wsm_tx|sdio_rx|pending)|name (st|state)_'
-}
-
 now_ms() { echo $(($(date +%s%N) / 1000000)); }
 
 # lib.sh's wait_until, every 20 ms: the exit times are the figures.
@@ -39,7 +35,6 @@ until_true() { WAIT_POLL=0.02 wait_until "$@"; }
 gone() { ! kill -0 "$1" 2>/dev/null; }
 pane_main_screen() { [ "$(tmux display -p -t sig '#{alternate_on}')" = 0 ]; }
 pane_has() { tmux capture-pane -p -t sig | grep -q -- "$1"; }
-file_has() { grep -q -- "$2" "$1" 2>/dev/null; }
 
 # summary TOOL SIG FILE: the times in FILE (ms, one a line).
 summary() {
@@ -116,7 +111,7 @@ dashboard_runs() {
 			until_true 10 file_has "$OUT/stty-after.txt" icanon
 			grep -q " icanon" "$OUT/stty-after.txt" && grep -q " echo " "$OUT/stty-after.txt" ||
 				modes=$((modes + 1))
-			no_bpf_left || left=$((left + 1))
+			lab_no_bpf_left || left=$((left + 1))
 		done
 		summary "dashboard (attached)" "$sig" "$OUT/dash-$sig.ms"
 		summary "dashboard (starting)" "$sig" "$OUT/dash-start-$sig.ms"
@@ -176,7 +171,7 @@ tool_runs() {
 				"$started signalled, $late still running after 120 s, $noreport without a report: $(tail -c 200 "$OUT/$name.err")"
 	done
 	summary "$name start-up to attached" "" "$OUT/$name-attach-.ms" | sed 's/ SIG: / /'
-	no_bpf_left && ok "$name: no BPF program left attached" ||
+	lab_no_bpf_left && ok "$name: no BPF program left attached" ||
 		not_ok "$name: no BPF program left attached"
 }
 tool_runs audit "attached to" "$TOP" audit -v

@@ -158,17 +158,8 @@ lab_state() { # KIND MODE VARIANT LABEL [STATE OPTIONS...]
 	fi
 }
 
-# Every buffer confirmed, every pending count back: the intended sums
-# (the ground truth's) are 0 once the chip has answered every frame.
-lab_idle() {
-	local i
-	for i in $(seq 60); do
-		[ "$(awk '{ for (i = 2; i <= NF; i++) if ($i ~ /^intended=/ && $i != "intended=0") n++ }
-			END { print n + 0 }' "$LAB_DBG/truth")" = 0 ] && return 0
-		sleep 0.5
-	done
-	return 1
-}
+# Every buffer confirmed, every pending count back (30 s at most).
+lab_idle() { wait_until 30 lab_confirmed; }
 
 # The counts: the counters watched the whole run, each write caught and
 # put to the function and context that made it; the ground truth and

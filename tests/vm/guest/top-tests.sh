@@ -16,17 +16,6 @@ PY=/usr/bin/python3
 # The pane's text, into $OUT/screen-NAME.txt.
 screen() { tmux capture-pane -p -t top >"$OUT/screen-$1.txt"; }
 
-# screen_has NAME PATTERN [SECONDS]: until the pane shows PATTERN.
-screen_has() {
-	local end=$((SECONDS + ${3:-20}))
-	while [ $SECONDS -lt $end ]; do
-		screen "$1"
-		grep -q -- "$2" "$OUT/screen-$1.txt" && return 0
-		sleep 0.5
-	done
-	return 1
-}
-
 # screen_all NAME SECONDS PATTERN...: until the pane shows every PATTERN.
 screen_all() {
 	local name=$1 end=$((SECONDS + $2)) p missing
@@ -43,11 +32,10 @@ screen_all() {
 	done
 }
 
-gone() { ! pgrep -x bes2600-top >/dev/null; }
+# screen_has NAME PATTERN [SECONDS]: until the pane shows PATTERN.
+screen_has() { screen_all "$1" "${3:-20}" "$2"; }
 
-no_bpf_left() {
-	! bpftool prog show 2>/dev/null | grep -qE 'name (btf|raw)_(hw_bufs|wsm_tx|sdio_rx|pending)'
-}
+gone() { ! pgrep -x bes2600-top >/dev/null; }
 
 # Background load: frames at a fixed rate for long enough.
 load_start() { echo "count=$1 size=1000 rate=$2" >"$LAB_DBG/generator"; }
@@ -132,7 +120,7 @@ EOF
 
 # The core subset (LAB_SUBSET=core): batch mode only.
 if ! lab_full; then
-	no_bpf_left && ok "top -b: no BPF program left attached" ||
+	lab_no_bpf_left && ok "top -b: no BPF program left attached" ||
 		not_ok "top -b: no BPF program left attached" "$(bpftool prog show | grep -c name)"
 	exit 0
 fi
@@ -227,7 +215,7 @@ screen_has hup1 "attached" 240
 tmux kill-server
 wait_until 20 gone
 check "tmux killed: no bes2600-top left, no BPF program attached" \
-	bash -c "! pgrep -x bes2600-top && $(declare -f no_bpf_left); no_bpf_left"
+	bash -c "! pgrep -x bes2600-top && $(declare -f lab_no_bpf_left); lab_no_bpf_left"
 lab_unload
 
 # 4. Lifecycle: wait for the driver, attach, detach with d, rmmod, re-attach.
